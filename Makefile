@@ -1,0 +1,56 @@
+# Every target installs what it needs: `make book` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Threads: the notebooks' outputs and the benchmarks must not depend on the machine.
+export OMP_NUM_THREADS ?= 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help env chromium book test test-fast notebooks bench verify lint clean
+
+help:
+	@echo "make book       build the website into _build/html (warnings are errors)"
+	@echo "make test       lint, verify derivations, build the site, run every test"
+	@echo "make notebooks  re-execute every chapter in place (stores fresh outputs)"
+	@echo "make bench      speed and memory ratios against SciPy and PyTorch CPU"
+	@echo "make verify     re-check every registered derivation"
+
+# The locked environment. Re-installed when the lock or the package metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+env: $(STAMP)
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium (apt, as root)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium >/dev/null; }
+
+book: env
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+lint: env
+	$(BIN)/ruff check .
+
+verify: env
+	$(BIN)/python -m lossbook verify
+
+test: env chromium lint book
+	$(BIN)/python -m pytest
+
+notebooks: env
+	$(BIN)/python -m lossbook.notebooks execute chapters
+
+bench: env
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis .ruff_cache
