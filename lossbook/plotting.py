@@ -1,0 +1,204 @@
+r"""The book's figure style and the plots that recur across chapters.
+
+Every figure in the book goes through this module so that all of them share one
+look (size, fonts, grid, colours) and so that re-executing a notebook produces the
+same image bytes: :func:`use_style` fixes the SVG hash salt and drops date
+metadata, and the helpers draw nothing random.
+
+Typical use in a chapter::
+
+    from lossbook import plotting
+    plotting.use_style()
+    xs = np.linspace(-4, 4, 401)
+    plotting.plot_functions(xs, {"sigmoid": lb.sigmoid(xs)}, xlabel="$x$", ylabel="$y$");
+
+The helpers only draw: the values they plot are computed by the caller with the
+library (chapters never re-implement a formula here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = [
+    "STYLE",
+    "COLORS",
+    "use_style",
+    "new_figure",
+    "plot_functions",
+    "plot_residuals",
+    "plot_points",
+    "mark_point",
+    "figure_png",
+]
+
+#: A colour-blind-safe cycle (Okabe and Ito, 2008), readable in greyscale print
+#: because the helpers also vary the line style.
+COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+_LINESTYLES = ("-", "--", "-.", ":")
+
+#: The rcParams applied by :func:`use_style`.
+STYLE: dict[str, object] = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.autolayout": True,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "lines.linewidth": 2.0,
+    "lines.markersize": 6,
+    "axes.grid": True,
+    "grid.alpha": 0.35,
+    "grid.linestyle": "-",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=list(COLORS)),
+    "legend.frameon": False,
+    "svg.hashsalt": "lossbook",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "mathtext.fontset": "dejavusans",
+    "image.cmap": "viridis",
+}
+
+
+def use_style() -> None:
+    """Apply the book's matplotlib style (:data:`STYLE`) globally.
+
+    Also asks the notebook backend (if one is active) for PNG output without
+    date metadata, so stored outputs are byte-for-byte reproducible. Calling it
+    twice is harmless. Prints nothing.
+    """
+    plt.rcParams.update(STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always present in the book env
+        return
+    ip = get_ipython()
+    if ip is not None and hasattr(ip, "kernel"):  # a notebook kernel: PNG inline
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png", metadata={"Software": None})
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, width: float | None = None,
+               height: float | None = None, **kwargs):
+    """Create a figure in the book's style and return ``(fig, ax)``.
+
+    ``ax`` is a single Axes for a 1x1 grid and an array of Axes otherwise (as
+    :func:`matplotlib.pyplot.subplots` with ``squeeze=True``). ``width`` and
+    ``height`` (inches) default to the style's size, widened for extra columns.
+    Extra keyword arguments go to :func:`~matplotlib.pyplot.subplots`.
+    """
+    w0, h0 = STYLE["figure.figsize"]
+    if width is None:
+        width = w0 if ncols == 1 else min(w0 * ncols * 0.75, 11.0)
+    if height is None:
+        height = h0 if nrows == 1 else h0 * nrows * 0.8
+    return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+
+
+def _finish(ax, xlabel, ylabel, title, legend=True):
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    if legend and ax.get_legend_handles_labels()[0]:
+        ax.legend()
+    return ax
+
+
+def plot_functions(xs, curves: Mapping[str, Sequence[float]], *, xlabel: str | None = "$x$",
+                   ylabel: str | None = None, title: str | None = None, ax=None,
+                   ylim: tuple[float, float] | None = None, styles: Sequence[str] | None = None):
+    """Plot several curves ``{label: ys}`` over the same abscissae ``xs``.
+
+    Each curve gets the next colour and line style of the book's cycle, so the
+    figure stays readable in greyscale. ``ys`` must have the shape of ``xs``.
+    Non-finite values (for example ``-log(0) = inf``) leave a gap. Returns the
+    Axes; a new figure is made when ``ax`` is None.
+    """
+    xs = np.asarray(xs, dtype=float)
+    if ax is None:
+        _, ax = new_figure()
+    for i, (label, ys) in enumerate(curves.items()):
+        ys = np.asarray(ys, dtype=float)
+        if ys.shape != xs.shape:
+            raise ValueError(f"curve {label!r}: ys has shape {ys.shape}, xs has {xs.shape}")
+        ls = styles[i] if styles is not None else _LINESTYLES[i % len(_LINESTYLES)]
+        ax.plot(xs, np.where(np.isfinite(ys), ys, np.nan), ls, label=label,
+                color=COLORS[i % len(COLORS)])
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    return _finish(ax, xlabel, ylabel, title)
+
+
+def plot_points(xs, ys, *, label: str | None = None, ax=None, color: str | None = None,
+                marker: str = "o", xlabel: str | None = None, ylabel: str | None = None,
+                title: str | None = None):
+    """Scatter the data points ``(xs, ys)`` (hollow markers); returns the Axes."""
+    if ax is None:
+        _, ax = new_figure()
+    ax.plot(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), marker, linestyle="none",
+            markerfacecolor="none", color=color or COLORS[0], label=label)
+    return _finish(ax, xlabel, ylabel, title)
+
+
+def plot_residuals(xs, ys, fitted, *, ax=None, xlabel: str | None = "$x$",
+                   ylabel: str | None = "$y$", title: str | None = None,
+                   data_label: str = "data", fit_label: str = "fit",
+                   residual_label: str = "residual"):
+    """Draw data, a fitted curve and the residuals between them.
+
+    ``xs``, ``ys`` and ``fitted`` are 1-D arrays of the same length: the inputs,
+    the observed targets and the model's predictions at ``xs``. The fit is drawn
+    as a line through the points sorted by ``xs``; each residual
+    :math:`y_i - \\hat y_i` as a vertical segment. Returns the Axes.
+    """
+    xs, ys, fitted = (np.asarray(a, dtype=float) for a in (xs, ys, fitted))
+    if not (xs.shape == ys.shape == fitted.shape and xs.ndim == 1):
+        raise ValueError(
+            f"xs, ys, fitted must be 1-D of one length; got {xs.shape}, {ys.shape}, {fitted.shape}"
+        )
+    if ax is None:
+        _, ax = new_figure()
+    order = np.argsort(xs, kind="stable")
+    ax.vlines(xs, fitted, ys, colors=COLORS[1], linestyles=":", linewidth=1.5,
+              label=residual_label)
+    ax.plot(xs[order], fitted[order], "-", color=COLORS[0], label=fit_label)
+    plot_points(xs, ys, ax=ax, color="black", label=data_label)
+    return _finish(ax, xlabel, ylabel, title)
+
+
+def mark_point(ax, x: float, y: float, text: str | None = None, *, color: str = "black",
+               offset: tuple[float, float] = (8, 8)):
+    """Mark one point ``(x, y)`` with a dot and an optional text label; returns ``ax``."""
+    ax.plot([x], [y], "o", color=color, zorder=5)
+    if text:
+        ax.annotate(text, (x, y), textcoords="offset points", xytext=offset)
+    return ax
+
+
+def figure_png(fig) -> bytes:
+    """Render ``fig`` to PNG bytes with the book's settings (no date metadata).
+
+    Used by the tests to check that a figure renders identically twice.
+    """
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
