@@ -31,9 +31,32 @@ def as_float(x, name: str) -> np.ndarray:
     raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
 
 
-def float_dtype(*arrays: np.ndarray) -> np.dtype:
-    """The result dtype: ``numpy.result_type`` of the floating arguments."""
-    return np.result_type(*[a.dtype for a in arrays])
+def float_operands(*named):
+    """Convert ``(value, name)`` pairs to arrays of one floating dtype.
+
+    The dtype is ``numpy.result_type`` of the arguments that are floating arrays
+    (float32 stays float32); integer arrays (labels, +-1 targets) and Python
+    scalars never widen it; with no floating array it is float64.
+    Returns the converted arrays and the dtype.
+    """
+    raw = []
+    for value, name in named:
+        try:
+            a = np.asarray(value)
+        except Exception as exc:
+            raise TypeError(f"{name} must be array-like of real numbers; {exc}") from None
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
+        raw.append(a)
+    floats = [
+        a.dtype
+        for a, (value, _) in zip(raw, named, strict=True)
+        if a.dtype.kind == "f" and not isinstance(value, (int, float))
+    ]
+    dtype = np.result_type(*floats) if floats else np.dtype(np.float64)
+    if dtype == np.float16:
+        dtype = np.dtype(np.float32)
+    return [a.astype(dtype, copy=False) for a in raw], dtype
 
 
 def as_labels(labels, name: str) -> np.ndarray:
@@ -114,7 +137,8 @@ def check_distribution(a: np.ndarray, name: str, axis: int = -1) -> None:
     if not a.size:
         return
     if (a < 0).any():
-        raise ValueError(f"{name} must be a distribution: found a negative entry {a[a < 0].flat[0]}")
+        bad = a[a < 0].flat[0]
+        raise ValueError(f"{name} must be a distribution: found a negative entry {bad}")
     with np.errstate(over="ignore", invalid="ignore"):
         s = a.sum(axis=axis, dtype=np.float64)
     off = np.abs(s - 1) > SUM_ATOL

@@ -57,7 +57,7 @@ def softplus(x):
     Shapes: any; same shape and dtype as ``x``.
 
     >>> round(float(softplus(0.0)), 12)
-    0.693147180560
+    0.69314718056
     >>> float(softplus(1000.0))
     1000.0
     """
@@ -137,8 +137,8 @@ def logsumexp(x, axis=-1, keepdims=False):
     Shapes: ``x`` of any shape with at least one dimension; the result drops
     ``axis`` (kept with length 1 when ``keepdims``).
 
-    >>> float(logsumexp([1000.0, 1000.0])) - 1000.0 == float(np.log(2.0))
-    True
+    >>> round(float(logsumexp([1000.0, 1000.0])), 6)
+    1000.693147
     >>> float(logsumexp([-np.inf, 3.0]))
     3.0
     """
