@@ -5,6 +5,30 @@ importable from here; the contract is ``API.md``.
 """
 
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
+from .gradients import (
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits_grad,
+    hinge_grad,
+    huber_grad,
+    mae_grad,
+    mse_grad,
+    multiclass_hinge_grad,
+    numerical_grad,
+    sigmoid_grad,
+    softmax_cross_entropy_grad,
+    softmax_jacobian,
+)
+from .information import cross_entropy, entropy, kl_divergence
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    hinge,
+    huber,
+    mae,
+    mse,
+    multiclass_hinge,
+    softmax_cross_entropy,
+)
 
 __version__ = "0.1.0"
 
@@ -15,4 +39,28 @@ __all__ = [
     "logsumexp",
     "softmax",
     "log_softmax",
+    "entropy",
+    "cross_entropy",
+    "kl_divergence",
+    "mse",
+    "mae",
+    "huber",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "softmax_cross_entropy",
+    "hinge",
+    "multiclass_hinge",
+    "sigmoid_grad",
+    "softmax_jacobian",
+    "mse_grad",
+    "mae_grad",
+    "huber_grad",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits_grad",
+    "softmax_cross_entropy_grad",
+    "hinge_grad",
+    "multiclass_hinge_grad",
+    "numerical_grad",
 ]
+
+# --- helper modules ---
