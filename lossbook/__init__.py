@@ -64,3 +64,6 @@ __all__ = [
 ]
 
 # --- helper modules ---
+from . import exercises  # noqa: E402  (cheap: chapter exercises load on first use)
+
+__all__ += ["exercises"]

@@ -1,0 +1,395 @@
+r"""Self-check for the book's exercises: ``check(exercise_id, answer)``.
+
+A student works an exercise on paper, then asks the library whether the answer is
+right::
+
+    >>> import lossbook as lb
+    >>> lb.exercises.check("ch01-ex1", "log(2)/log(10)")          # doctest: +SKIP
+    CheckResult(correct=True, ...)
+
+How answers are compared:
+
+- **formulas** (the registered answer is a SymPy expression with free symbols):
+  the student's answer may be a SymPy expression or a string. Strings are parsed
+  with :func:`sympy.parse_expr` using *the exercise's own symbols* (so their
+  assumptions, such as ``positive=True``, apply), the usual functions (``exp``,
+  ``log``, ``sqrt``, ...), the book's ``sigma``/``sigmoid``, ``softplus``/``zeta``
+  and ``relu``, and ``^`` as a power. A name the exercise does not know is
+  rejected with a message naming it. Two formulas agree when SymPy simplifies
+  their difference to 0; if SymPy cannot decide, they are compared numerically
+  at fixed points and the message says so.
+- **numbers** (an int, float, or a SymPy expression with no free symbols):
+  within ``rtol``/``atol`` (``abs(a - b) <= atol + rtol * abs(b)``); strings
+  such as ``"log(2)"`` are accepted too.
+- **arrays / matrices** (a list, tuple, numpy array or SymPy Matrix): same shape,
+  then element by element as above.
+- **booleans** and **words** (``True``, ``"symmetry"``): equal (words ignore case
+  and surrounding spaces).
+
+A wrong answer's message is the exercise's hint. ``check`` prints nothing; the
+returned :class:`CheckResult` is truthy when the answer is right and renders as
+one short sentence in Jupyter.
+
+Exercises are registered in per-chapter modules ``lossbook/exercises/chNN.py``
+with :func:`register`; they are discovered automatically on first use. Each
+registration stores a right and a wrong sample answer (``sample_right``,
+``sample_wrong``) so the test suite checks every exercise both ways.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["CheckResult", "Exercise", "register", "check", "ids", "get"]
+
+_ID = re.compile(r"^ch\d\d-ex\d+$")
+_REGISTRY: dict[str, Exercise] = {}
+_LOADED = False
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one answer: truthy iff ``correct``; ``message`` says why."""
+
+    exercise_id: str
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_markdown_(self) -> str:
+        mark = "✅" if self.correct else "❌"
+        return f"{mark} **{self.exercise_id}**: {self.message}"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One registered exercise (see :func:`register`)."""
+
+    id: str
+    answer: Any
+    hint: str
+    symbols: tuple = ()
+    rtol: float = 1e-6
+    atol: float = 1e-12
+    sample_right: Any = None
+    sample_wrong: Any = None
+    question: str = ""
+    functions: dict = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """``"formula"``, ``"number"``, ``"array"``, ``"bool"`` or ``"word"``."""
+        return _kind(self.answer)
+
+
+def register(exercise_id: str, *, answer, hint: str, symbols=(), rtol: float = 1e-6,
+             atol: float = 1e-12, sample_right=None, sample_wrong=None, question: str = "",
+             functions: dict | None = None) -> Exercise:
+    """Register an exercise and return it.
+
+    ``exercise_id`` has the form ``"chNN-exK"``. ``answer`` is the right answer (a
+    SymPy expression, a number, an array/Matrix, a bool or a word). ``hint`` is
+    shown when an answer is wrong. ``symbols`` are the SymPy symbols a formula may
+    use (strings are parsed with them). ``sample_right`` (default: ``answer``
+    itself, as a string for formulas) and ``sample_wrong`` are stored for the
+    tests: the first must be accepted, the second rejected. ``functions`` adds
+    names a string answer may call (``{"name": sympy_callable}``).
+    """
+    if not isinstance(exercise_id, str) or not _ID.match(exercise_id):
+        raise ValueError(f"exercise_id must look like 'ch01-ex2'; got {exercise_id!r}")
+    if exercise_id in _REGISTRY:
+        raise ValueError(f"exercise {exercise_id!r} is registered twice")
+    if not hint:
+        raise ValueError(f"exercise {exercise_id!r}: a hint is required")
+    symbols = tuple(symbols)
+    if sample_right is None:
+        sample_right = str(answer) if _kind(answer) == "formula" else answer
+    ex = Exercise(exercise_id, answer, hint, symbols, float(rtol), float(atol), sample_right,
+                  sample_wrong, question, dict(functions or {}))
+    _REGISTRY[exercise_id] = ex
+    return ex
+
+
+def _load() -> None:
+    """Import every ``lossbook/exercises/ch*.py`` once (they call :func:`register`)."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("ch"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+def ids() -> list[str]:
+    """All registered exercise ids, sorted by chapter and number."""
+    _load()
+
+    def key(i):
+        ch, ex = i.split("-ex")
+        return (ch, int(ex))
+
+    return sorted(_REGISTRY, key=key)
+
+
+def get(exercise_id: str) -> Exercise:
+    """The registered :class:`Exercise` with this id (``ValueError`` if unknown)."""
+    _load()
+    try:
+        return _REGISTRY[exercise_id]
+    except KeyError:
+        known = ", ".join(ids()) or "none"
+        raise ValueError(f"unknown exercise id {exercise_id!r}; known ids: {known}") from None
+
+
+def check(exercise_id: str, answer) -> CheckResult:
+    """Check ``answer`` against exercise ``exercise_id``; returns a :class:`CheckResult`."""
+    ex = get(exercise_id)
+    try:
+        ok, detail = _COMPARE[ex.kind](ex, answer)
+    except _Unreadable as err:
+        return CheckResult(ex.id, False, str(err))
+    if ok:
+        return CheckResult(ex.id, True, "Correct." + (f" {detail}" if detail else ""))
+    return CheckResult(ex.id, False, f"Not yet. Hint: {ex.hint}" + (f" ({detail})"
+                                                                     if detail else ""))
+
+
+# ---------------------------------------------------------------------------
+# comparison machinery
+
+
+class _Unreadable(Exception):
+    """The answer could not be read (bad syntax, unknown name, wrong shape or type)."""
+
+
+def _is_sympy(obj) -> bool:
+    import sympy as sp
+
+    return isinstance(obj, sp.Basic | sp.MatrixBase)
+
+
+def _kind(answer) -> str:
+    import numpy as np
+    import sympy as sp
+
+    if isinstance(answer, bool | np.bool_):
+        return "bool"
+    if isinstance(answer, str):
+        return "word"
+    if isinstance(answer, sp.MatrixBase) or isinstance(answer, list | tuple | np.ndarray):
+        return "array"
+    if isinstance(answer, sp.Basic):
+        return "formula" if answer.free_symbols else "number"
+    if isinstance(answer, int | float | np.integer | np.floating):
+        return "number"
+    raise TypeError(f"unsupported answer type {type(answer).__name__}")
+
+
+def _namespace(ex: Exercise) -> dict:
+    import sympy as sp
+
+    u = sp.Dummy("u")
+    sig = sp.Lambda(u, 1 / (1 + sp.exp(-u)))
+    spl = sp.Lambda(u, sp.log(1 + sp.exp(u)))
+    relu = sp.Lambda(u, sp.Max(u, 0))
+    ns = {name: getattr(sp, name) for name in (
+        "exp", "log", "sqrt", "pi", "E", "Abs", "Max", "Min", "sin", "cos", "tan", "tanh",
+        "oo", "Matrix", "Rational", "Sum", "Integral", "binomial", "factorial")}
+    ns.update(ln=sp.log, abs=sp.Abs, sigma=sig, sigmoid=sig, softplus=spl, zeta=spl, relu=relu,
+              e=sp.E, inf=sp.oo)
+    ns.update({str(s): s for s in ex.symbols})
+    ns.update(ex.functions)
+    return ns
+
+
+def _parse(ex: Exercise, text: str):
+    """Parse a string answer with the exercise's symbols; reject unknown names."""
+    import sympy as sp
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        parse_expr,
+        standard_transformations,
+    )
+
+    ns = _namespace(ex)
+    try:
+        expr = parse_expr(text, local_dict=ns, global_dict={"__builtins__": {}, **_GLOBALS()},
+                          transformations=standard_transformations + (convert_xor,),
+                          evaluate=True)
+    except Exception as err:  # noqa: BLE001 - any parse failure is reported to the student
+        raise _Unreadable(f"Could not read the answer {text!r} as a formula "
+                          f"({type(err).__name__}); check brackets and operators.") from None
+    if not _is_sympy(expr):
+        expr = sp.sympify(expr)
+    allowed = set(ex.symbols)
+    unknown = {str(s) for s in expr.free_symbols if s not in allowed}
+    unknown |= {str(f.func) for f in expr.atoms(sp.core.function.AppliedUndef)}
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        known = ", ".join(str(s) for s in ex.symbols) or "no symbols (a number is expected)"
+        raise _Unreadable(f"Unknown name(s) in the answer: {names}. This exercise uses: {known}.")
+    return expr
+
+
+def _GLOBALS() -> dict:  # noqa: N802 - a constant table built lazily
+    import sympy as sp
+
+    return {"Symbol": sp.Symbol, "Integer": sp.Integer, "Float": sp.Float,
+            "Rational": sp.Rational, "Function": sp.Function}
+
+
+def _to_sympy(ex: Exercise, answer):
+    import numpy as np
+    import sympy as sp
+
+    if isinstance(answer, str):
+        return _parse(ex, answer)
+    if isinstance(answer, bool | np.bool_):
+        raise _Unreadable("Expected a formula or a number, got a bool.")
+    if isinstance(answer, np.generic):
+        answer = answer.item()
+    try:
+        expr = sp.sympify(answer, strict=True)
+    except (sp.SympifyError, TypeError):
+        raise _Unreadable(f"Expected a formula or a number, got {type(answer).__name__}.") \
+            from None
+    # a symbol with the exercise's name but other assumptions stands for the exercise's one
+    by_name = {str(s): s for s in ex.symbols}
+    expr = expr.subs({s: by_name[s.name] for s in expr.free_symbols
+                      if s.name in by_name and s != by_name[s.name]})
+    unknown = {str(s) for s in expr.free_symbols if s not in set(ex.symbols)}
+    if unknown:
+        known = ", ".join(by_name) or "no symbols (a number is expected)"
+        raise _Unreadable(f"Unknown name(s) in the answer: {', '.join(sorted(unknown))}. "
+                          f"This exercise uses: {known}.")
+    return expr
+
+
+def _close(a: complex, b: complex, ex: Exercise) -> bool:
+    return abs(a - b) <= ex.atol + ex.rtol * abs(b)
+
+
+def _numeric_value(ex: Exercise, value) -> complex:
+    import sympy as sp
+
+    expr = _to_sympy(ex, value)
+    if expr.free_symbols:
+        names = ", ".join(sorted(map(str, expr.free_symbols)))
+        raise _Unreadable(f"Expected a number, got a formula in {names}.")
+    return complex(sp.N(expr, 30))
+
+
+def _compare_number(ex: Exercise, answer):
+    expected = _numeric_value(ex, ex.answer)
+    given = _numeric_value(ex, answer)
+    return _close(given, expected, ex), ""
+
+
+def _sample_points(symbols, count=5):
+    """Fixed points where two formulas are compared if SymPy cannot decide."""
+    base = (0.37, 1.61, 2.9, 0.83, 4.2, 0.11, 3.3)
+    points = []
+    for k in range(count):
+        pt = {}
+        for j, s in enumerate(symbols):
+            v = base[(k + 2 * j) % len(base)] + 0.05 * j
+            if not (s.is_positive or s.is_nonnegative) and (k + j) % 2:
+                v = -v
+            if s.is_integer:
+                v = round(abs(v)) + 1
+            pt[s] = v
+        points.append(pt)
+    return points
+
+
+def _compare_formula(ex: Exercise, answer):
+    import sympy as sp
+
+    given = _to_sympy(ex, answer)
+    expected = sp.sympify(ex.answer)
+    if isinstance(given, sp.MatrixBase):
+        raise _Unreadable("Expected a single formula, got a matrix.")
+    diff = sp.simplify(given - expected)
+    if diff == 0:
+        return True, ""
+    if diff.is_zero is False or (diff.is_number and diff != 0):
+        return False, ""
+    # SymPy could not decide: compare at fixed points.
+    syms = sorted(expected.free_symbols | given.free_symbols, key=str)
+    for pt in _sample_points(syms):
+        try:
+            a, b = complex(sp.N(given.subs(pt), 30)), complex(sp.N(expected.subs(pt), 30))
+        except (TypeError, ValueError):
+            return False, "could not evaluate the answer"
+        if not _close(a, b, ex):
+            return False, ""
+    return True, "(SymPy could not simplify the difference to 0; checked numerically at 5 points.)"
+
+
+def _compare_array(ex: Exercise, answer):
+    import numpy as np
+    import sympy as sp
+
+    expected = sp.Matrix(ex.answer) if not isinstance(ex.answer, sp.MatrixBase) else ex.answer
+    if isinstance(answer, str):
+        answer = _parse(ex, answer)
+    if isinstance(answer, sp.MatrixBase):
+        given = answer
+    else:
+        try:
+            given = sp.Matrix(np.asarray(answer, dtype=object).tolist()
+                              if not np.isscalar(answer) else [answer])
+        except (TypeError, ValueError, sp.SympifyError):
+            raise _Unreadable(f"Expected an array of shape {expected.shape}.") from None
+    if given.shape != expected.shape:
+        # a flat list for a column (or a row) is fine
+        if given.shape[::-1] == expected.shape and 1 in given.shape:
+            given = given.T
+        else:
+            raise _Unreadable(f"Expected shape {expected.shape}, got {given.shape}.")
+    for g, e in zip(given, expected, strict=True):
+        e = sp.sympify(e)
+        compare = _COMPARE["formula" if e.free_symbols else "number"]
+        ok, _ = compare(replace(ex, answer=e), g)
+        if not ok:
+            return False, ""
+    return True, ""
+
+
+def _compare_bool(ex: Exercise, answer):
+    import numpy as np
+
+    if isinstance(answer, str):
+        low = answer.strip().lower()
+        if low in {"true", "yes"}:
+            answer = True
+        elif low in {"false", "no"}:
+            answer = False
+    if not isinstance(answer, bool | np.bool_):
+        raise _Unreadable("Expected True or False.")
+    return bool(answer) == bool(ex.answer), ""
+
+
+def _compare_word(ex: Exercise, answer):
+    if not isinstance(answer, str):
+        raise _Unreadable("Expected a word (a string).")
+    return answer.strip().lower() == ex.answer.strip().lower(), ""
+
+
+_COMPARE = {
+    "formula": _compare_formula,
+    "number": _compare_number,
+    "array": _compare_array,
+    "bool": _compare_bool,
+    "word": _compare_word,
+}

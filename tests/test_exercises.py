@@ -1,0 +1,132 @@
+"""Every registered exercise (all chapters, discovered dynamically) accepts its right
+sample answer and rejects its wrong one; the checker reads formulas, numbers, arrays
+and booleans, and rejects unknown names with a clear message."""
+
+import pkgutil
+
+import pytest
+import sympy as sp
+
+import lossbook
+from lossbook import exercises as E
+
+ALL_IDS = E.ids()
+
+
+def test_every_chapter_module_registers_exercises():
+    modules = [m.name for m in pkgutil.iter_modules(E.__path__) if m.name.startswith("ch")]
+    assert "ch01" in modules and "ch02" in modules
+    for name in modules:
+        assert any(i.startswith(f"{name}-") for i in ALL_IDS), f"{name}.py registers nothing"
+
+
+def test_chapters_1_and_2_have_at_least_three_exercises_each():
+    for ch in ("ch01", "ch02"):
+        assert sum(i.startswith(ch) for i in ALL_IDS) >= 3
+
+
+def test_lossbook_exposes_the_exercises_subpackage():
+    assert lossbook.exercises.check is E.check
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_registered_answer_and_right_sample_are_accepted(exercise_id):
+    ex = E.get(exercise_id)
+    assert E.check(exercise_id, ex.answer), "the registered answer itself must be accepted"
+    result = E.check(exercise_id, ex.sample_right)
+    assert result.correct, result.message
+    assert result.message.startswith("Correct")
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_wrong_sample_is_rejected_with_the_hint(exercise_id):
+    ex = E.get(exercise_id)
+    assert ex.sample_wrong is not None, (
+        f"{exercise_id}: register(..., sample_wrong=...) a plausible wrong answer")
+    result = E.check(exercise_id, ex.sample_wrong)
+    assert not result
+    assert ex.hint in result.message
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_each_exercise_has_a_question_and_hint(exercise_id):
+    ex = E.get(exercise_id)
+    assert ex.hint.strip() and ex.question.strip()
+
+
+def test_check_prints_nothing_and_renders_one_sentence(capsys):
+    ok = E.check("ch01-ex1", "log(t)/log(10)")
+    bad = E.check("ch01-ex1", "log(10)/log(t)")
+    assert capsys.readouterr() == ("", "")
+    assert ok._repr_markdown_().startswith("✅ **ch01-ex1**")
+    assert bad._repr_markdown_().startswith("❌ **ch01-ex1**")
+    assert "\n" not in ok._repr_markdown_() and "\n" not in bad._repr_markdown_()
+
+
+def test_formulas_accept_equivalent_forms_and_sympy_objects():
+    x = sp.Symbol("x")  # plain symbol: matched to the exercise's x by name
+    assert E.check("ch01-ex2", "sigma(-x)")
+    assert E.check("ch01-ex2", "exp(-x)/(1 + exp(-x))")
+    assert E.check("ch01-ex2", 1 / (1 + sp.exp(x)))
+    assert E.check("ch01-ex1", "ln(t) / ln(10)")
+    assert E.check("ch01-ex5", "2 mu".replace(" ", "*"))
+    assert not E.check("ch01-ex2", "1 - sigma(-x)")
+
+
+def test_unknown_names_are_rejected_with_a_clear_message():
+    r = E.check("ch01-ex1", "log(y)/log(10)")
+    assert not r and "Unknown name(s)" in r.message and "y" in r.message and "t" in r.message
+    r = E.check("ch01-ex1", "foo(t)")
+    assert not r and "foo" in r.message
+    r = E.check("ch01-ex2", sp.Symbol("z") + 1)
+    assert not r and "z" in r.message
+
+
+def test_unreadable_answers_are_reported_not_raised():
+    r = E.check("ch01-ex1", "log(t")
+    assert not r and "Could not read" in r.message
+    r = E.check("ch02-ex5", [1, 2, 3])
+    assert not r and "shape" in r.message
+    r = E.check("ch02-ex3", 3.0)
+    assert not r and "True or False" in r.message
+
+
+def test_numbers_use_the_tolerance():
+    assert E.check("ch01-ex4", 0.75 + 1e-9)
+    assert not E.check("ch01-ex4", 0.75 + 1e-4)
+    assert E.check("ch01-ex4", "3/4")
+    assert not E.check("ch01-ex4", "x")
+
+
+def test_arrays_compare_elementwise_and_accept_rows_for_columns():
+    assert E.check("ch02-ex5", (7 / 6, 1.5))
+    assert E.check("ch02-ex5", sp.Matrix([[sp.Rational(7, 6), sp.Rational(3, 2)]]))
+    assert not E.check("ch02-ex5", [7 / 6, 1.4])
+
+
+def test_unknown_id_raises_with_the_known_ids():
+    with pytest.raises(ValueError, match="ch01-ex1"):
+        E.check("ch99-ex1", 1)
+
+
+def test_register_validates_and_refuses_duplicates(monkeypatch):
+    monkeypatch.setattr(E, "_REGISTRY", dict(E._REGISTRY))
+    with pytest.raises(ValueError, match="ch01-ex2"):
+        E.register("chapter1", answer=1, hint="h")
+    with pytest.raises(ValueError, match="twice"):
+        E.register("ch01-ex1", answer=1, hint="h")
+    with pytest.raises(ValueError, match="hint"):
+        E.register("ch98-ex1", answer=1, hint="")
+    u = sp.Symbol("u", positive=True)
+    ex = E.register("ch98-ex2", answer=sp.log(u**2), hint="h", symbols=(u,), sample_wrong="u")
+    assert ex.sample_right == str(sp.log(u**2))
+    assert E.check("ch98-ex2", "2*log(u)")  # needs u > 0: the exercise's assumption is used
+
+
+def test_numeric_fallback_is_labelled(monkeypatch):
+    # Make SymPy's simplify powerless, so the checker has to fall back on numbers.
+    monkeypatch.setattr(sp, "simplify", lambda e, *a, **k: e)
+    r = E.check("ch01-ex2", "exp(-x)/(1 + exp(-x))")
+    assert r and "checked numerically" in r.message
+    assert not E.check("ch01-ex2", "sigma(x)")
+    assert not E.check("ch01-ex2", "sigma(abs(x))")  # agrees for x <= 0 only
