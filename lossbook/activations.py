@@ -151,15 +151,21 @@ def logsumexp(x, axis=-1, keepdims=False):
     return out if out.ndim else out[()]
 
 
-def _infinite_rows_fix(rows: np.ndarray, out: np.ndarray, log: bool) -> None:
+def _special_rows(s: np.ndarray, start: int) -> np.ndarray:
+    """Indices of rows whose shifted sum is 0 (all ``-inf``), ``inf`` (a ``+inf``
+    entry) or ``nan``: the only rows whose result needs a limit."""
+    return start + np.flatnonzero(~(s > 0) | (s == np.inf))
+
+
+def _infinite_rows_fix(rows: np.ndarray, out: np.ndarray, log: bool, candidates) -> None:
     """Limits for rows holding ``+inf``: one ``+inf`` entry takes all the mass,
     several have no limit (``nan``). Rows of all ``-inf`` have no limit either."""
-    m = rows.max(axis=1) if rows.shape[1] else np.zeros(len(rows), rows.dtype)
-    bad = np.flatnonzero(np.isinf(m))
-    for i in bad:
+    for i in candidates:
         row = rows[i]
-        n_inf = np.count_nonzero(row == np.inf)
-        if m[i] < 0 or n_inf > 1:  # all -inf, or two +inf: no limit
+        top = row.max()
+        if not np.isinf(top):  # a nan row: nan propagates as computed
+            continue
+        if top < 0 or np.count_nonzero(row == np.inf) > 1:  # all -inf, or two +inf
             out[i] = np.nan
         else:
             hit = row == np.inf
@@ -175,16 +181,18 @@ def _softmax_like(x, axis, log: bool):
     if out.size == 0:
         return np.moveaxis(out.reshape(*lead, k), -1, ax)
     step = _block_rows(k, rows.itemsize)
+    special = []
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         for start in range(0, n, step):
             block, dest = rows[start : start + step], out[start : start + step]
             m, s = _shifted_exp_rows(block, dest)
+            special.extend(_special_rows(s, start))
             if log:  # (x - m) - log(s): the shifted logits are exact-ish, s in [1, K]
                 np.subtract(block, m[:, None], out=dest)
                 dest -= np.log(s)[:, None]
             else:
                 dest /= s[:, None]
-        _infinite_rows_fix(rows, out, log)
+        _infinite_rows_fix(rows, out, log, special)
     return np.moveaxis(out.reshape(*lead, k), -1, ax)
 
 

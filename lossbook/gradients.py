@@ -24,7 +24,14 @@ from ._validation import (
     check_unit_interval,
     grad_scale,
 )
-from .activations import _as_rows, _block_rows, _shifted_exp_rows, sigmoid, softmax
+from .activations import (
+    _as_rows,
+    _block_rows,
+    _shifted_exp_rows,
+    _special_rows,
+    sigmoid,
+    softmax,
+)
 from .losses import (
     check_pm1,
     class_args,
@@ -149,14 +156,15 @@ def softmax_cross_entropy_grad(logits, target, label_smoothing=0.0, reduction="m
     k = rows.shape[1]
     step = _block_rows(k, rows.itemsize)
     scale = grad_scale(n, reduction, dtype)
+    special = []
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         for start in range(0, len(rows), step):
             block, dest = rows[start : start + step], out[start : start + step]
             _, s = _shifted_exp_rows(block, dest)
+            special.extend(_special_rows(s, start))
             np.divide(scale, s, out=s)
             dest *= s[:, None]
-    inf_rows = np.flatnonzero(np.isinf(rows.max(axis=1))) if rows.size else []
-    for i in inf_rows:  # limits for rows holding +-inf
+    for i in special:  # rows holding +-inf: the softmax's limit
         out[i] = softmax(rows[i]) * scale
     out[np.arange(len(rows)), labels.reshape(-1)] -= scale
     return out.reshape(x.shape)

@@ -34,7 +34,7 @@ from ._validation import (
     float_operands,
     reduce,
 )
-from .activations import _as_rows, _logsumexp_rows, log_softmax
+from .activations import _BLOCK_BYTES, _as_rows, _logsumexp_rows, log_softmax
 
 __all__ = [
     "mse",
@@ -212,16 +212,34 @@ def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
     """
     z, t, reduction, dtype = elementwise_args(logits, target, "logits", reduction)
     check_unit_interval(t, "target")
+    z, t = z.reshape(-1), t.reshape(-1)
+    keep = reduction == "none"
+    out = np.empty(z.size if keep else 0, dtype=dtype)
+    total = 0.0
+    step = _BLOCK_BYTES // dtype.itemsize
+    a, b = np.empty(min(step, z.size), dtype), np.empty(min(step, z.size), dtype)
     with np.errstate(under="ignore", over="ignore"):
-        out = np.abs(z)
-        np.negative(out, out=out)
-        np.exp(out, out=out)
-        np.log1p(out, out=out)
-        tz = np.multiply(t, z)
-        out -= tz
-        np.maximum(z, 0, out=tz)
-        out += tz
-    return reduce(out, reduction, dtype)
+        for start in range(0, z.size, step):  # cache-sized blocks, scratch reused
+            zb, tb = z[start : start + step], t[start : start + step]
+            ab, bb = a[: len(zb)], b[: len(zb)]
+            np.abs(zb, out=ab)
+            np.negative(ab, out=ab)
+            np.exp(ab, out=ab)
+            np.log1p(ab, out=ab)  # log1p(exp(-|z|))
+            np.multiply(tb, zb, out=bb)
+            ab -= bb
+            np.maximum(zb, 0, out=bb)
+            ab += bb  # max(z, 0) - t z + log1p(exp(-|z|))
+            if keep:
+                out[start : start + step] = ab
+            else:
+                total += float(ab.sum(dtype=np.float64))
+    if keep:
+        return out.reshape(np.shape(logits) if np.ndim(logits) else ())
+    if reduction == "mean":
+        total /= z.size
+    with np.errstate(over="ignore"):  # a float32 sum may overflow only if the exact sum does
+        return dtype.type(total)
 
 
 def softmax_cross_entropy(logits, target, label_smoothing=0.0, reduction="mean"):
