@@ -1,0 +1,155 @@
+"""Static checks of the chapter notebooks (their stored form, without running them).
+
+nbval (``make test``) re-runs every chapter and compares outputs; these tests check
+what nbval does not: every code cell was executed, once, top to bottom (execution
+counts 1, 2, 3, ...); no stored error, traceback or stderr output (warnings); the
+kernel is ``python3``; no cell builds a ``Derivation(`` itself (derivations live
+in ``lossbook/chains/`` so ``python -m lossbook verify`` sees all of them); and the
+chapters on disk are exactly the chapters in ``_toc.yml``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
+DERIVATION_CALL = re.compile(r"\bDerivation\s*\(")
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line \d+", re.M)
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def notebook_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Everything wrong with one stored notebook, as readable sentences."""
+    problems = []
+    kernel = nb.metadata.get("kernelspec", {})
+    if kernel.get("name") != "python3":
+        problems.append(f"kernel is {kernel.get('name')!r}, not 'python3'")
+    language = nb.metadata.get("language_info", {}).get("name", kernel.get("language"))
+    if language not in (None, "python"):
+        problems.append(f"language is {language!r}, not 'python'")
+
+    expected = 1
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        where = f"cell {index}"
+        source = _text(cell.source)
+        if DERIVATION_CALL.search(source):
+            problems.append(
+                f"{where} constructs Derivation(...) directly: put the chain in a "
+                "lossbook/chains module and show it with lb.chain(id)"
+            )
+        if not source.strip():
+            if cell.execution_count is not None or cell.outputs:
+                problems.append(f"{where} is empty but has an execution count or outputs")
+            continue
+        if cell.execution_count is None:
+            problems.append(f"{where} was not executed (run `make notebooks`)")
+        elif cell.execution_count != expected:
+            problems.append(
+                f"{where} has execution count {cell.execution_count}, expected {expected} "
+                "(cells must be run once, top to bottom: `make notebooks`)"
+            )
+        expected += 1
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            if kind == "error":
+                problems.append(f"{where} has an error output: {output.get('ename')}")
+                continue
+            if kind == "stream":
+                text = _text(output.get("text", ""))
+                if output.get("name") == "stderr":
+                    problems.append(f"{where} wrote to stderr (a warning?): {text.strip()[:200]}")
+                if TRACEBACK.search(text):
+                    problems.append(f"{where} output contains a traceback")
+            else:
+                for mime, value in output.get("data", {}).items():
+                    if mime.startswith("text/") and TRACEBACK.search(_text(value)):
+                        problems.append(f"{where} output ({mime}) contains a traceback")
+    return problems
+
+
+def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every ``file:`` of the table of contents (root included), without suffix."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return [str(Path(f).with_suffix("")) if Path(f).suffix in (".md", ".ipynb") else f
+            for f in files]
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no chapter notebook in chapters/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_cleanly_executed(path):
+    problems = notebook_problems(nbformat.read(path, as_version=4))
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def test_toc_lists_exactly_the_chapters():
+    listed = toc_files()
+    on_disk = {f"chapters/{p.stem}" for p in NOTEBOOKS}
+    in_toc = {f for f in listed if f.startswith("chapters/")}
+    assert not on_disk - in_toc, f"chapters missing from _toc.yml: {sorted(on_disk - in_toc)}"
+    assert not in_toc - on_disk, f"_toc.yml lists missing chapters: {sorted(in_toc - on_disk)}"
+    assert len(listed) == len(set(listed)), "a file appears twice in _toc.yml"
+    missing = [
+        f for f in listed if not any((ROOT / f"{f}{s}").is_file() for s in (".md", ".ipynb"))
+    ]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+def test_checks_catch_bad_notebooks():
+    """Each defect above is reported on a notebook built to have it."""
+    new = nbformat.v4
+    kernel = {"name": "ir", "language": "R", "display_name": "R"}
+    nb = new.new_notebook(metadata={"kernelspec": kernel})
+    nb.cells = [
+        new.new_code_cell("x = 1", execution_count=2),
+        new.new_code_cell("y = 2", execution_count=None),
+        new.new_code_cell("d = lb.Derivation(x)", execution_count=3),
+        new.new_code_cell("1/0", execution_count=4, outputs=[
+            new.new_output("error", ename="ZeroDivisionError", evalue="", traceback=[])]),
+        new.new_code_cell("import warnings", execution_count=5, outputs=[
+            new.new_output("stream", name="stderr", text="UserWarning: careful\n")]),
+        new.new_code_cell("print(tb)", execution_count=6, outputs=[
+            new.new_output("stream", name="stdout",
+                           text="Traceback (most recent call last):\n  boom\n")]),
+    ]
+    report = "\n".join(notebook_problems(nb))
+    for needle in ("kernel is 'ir'", "language is 'R'", "execution count 2, expected 1",
+                   "cell 1 was not executed", "constructs Derivation", "error output",
+                   "stderr", "contains a traceback"):
+        assert needle in report, f"not reported: {needle}\n{report}"
+    good = new.new_notebook(metadata={"kernelspec": {
+        "name": "python3", "language": "python", "display_name": "Python 3"}})
+    good.cells = [new.new_markdown_cell("The `Derivation(...)` class."),
+                  new.new_code_cell("x = 1", execution_count=1),
+                  new.new_code_cell("", execution_count=None),
+                  new.new_code_cell("x", execution_count=2, outputs=[
+                      new.new_output("execute_result", data={"text/plain": "1"},
+                                     execution_count=2)])]
+    assert notebook_problems(good) == []
