@@ -34,8 +34,11 @@ chromium:
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium >/dev/null; }
 
+# The site, from the outputs stored in chapters/*.ipynb (execute_notebooks: "off").
+# --all re-reads every page: an incremental build would not repeat the warnings of
+# unchanged pages, so a second `make book` could pass with a warning still there.
 book: env
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/jupyter-book build . -W -n --keep-going --all
 
 lint: env
 	$(BIN)/ruff check .
@@ -43,11 +46,17 @@ lint: env
 verify: env
 	$(BIN)/python -m lossbook verify
 
+# One pytest run: tests/ (unit, notebooks' static checks, the site in Chromium) and
+# nbval in strict mode over every chapter (each cell re-run in a kernel of this venv,
+# every stored output compared; PNG data is not compared by nbval, its presence is).
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 --nbval-kernel-startup-timeout=120
 test: env chromium lint book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -p no:randomly tests $(NBVAL) chapters
 
+# Re-execute every chapter in place (fresh python3 kernel, top to bottom, fails on
+# the first error) and store normalised outputs: re-runs give byte-identical files.
 notebooks: env
-	$(BIN)/python -m lossbook.notebooks execute chapters
+	$(BIN)/python scripts/execute_notebooks.py chapters
 
 bench: env
 	$(BIN)/python benchmarks/run.py

@@ -119,3 +119,10 @@ def site_timing():
     if timings:
         TIMING_FILE.parent.mkdir(parents=True, exist_ok=True)
         TIMING_FILE.write_text(json.dumps(dict(sorted(timings.items())), indent=2) + "\n")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run in which no test passed (all skipped or deselected) is not a success."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if exitstatus == 0 and reporter is not None and not reporter.stats.get("passed"):
+        session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
