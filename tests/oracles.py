@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 torch.set_num_threads(1)
 
@@ -36,6 +37,8 @@ def tol(dtype) -> float:
 
 def to_mp(v):
     """An exact mpf copy of a (numpy or Python) real number; nan and inf kept."""
+    if isinstance(v, MP.mpf):
+        return v
     v = float(v)
     if math.isnan(v):
         return NAN
@@ -48,7 +51,7 @@ def is_nan(v) -> bool:
 
 # ---------------------------------------------------------------- elementwise
 def sigmoid(x):
-    x = to_mp(x) if not isinstance(x, mpmath.mpf) else x
+    x = to_mp(x) if not isinstance(x, MP.mpf) else x
     if is_nan(x):
         return NAN
     if MP.isinf(x):
@@ -58,7 +61,7 @@ def sigmoid(x):
 
 def softplus(x):
     """log(1 + e^x), written as max(x, 0) + log1p(e^-|x|) (an exact identity)."""
-    x = to_mp(x) if not isinstance(x, mpmath.mpf) else x
+    x = to_mp(x) if not isinstance(x, MP.mpf) else x
     if is_nan(x):
         return NAN
     if MP.isinf(x):
@@ -67,14 +70,14 @@ def softplus(x):
 
 
 def log_sigmoid(x):
-    x = to_mp(x) if not isinstance(x, mpmath.mpf) else x
+    x = to_mp(x) if not isinstance(x, MP.mpf) else x
     if is_nan(x):
         return NAN
     return -softplus(-x)
 
 
 def sigmoid_grad(x):
-    x = to_mp(x) if not isinstance(x, mpmath.mpf) else x
+    x = to_mp(x) if not isinstance(x, MP.mpf) else x
     if is_nan(x):
         return NAN
     if MP.isinf(x):
@@ -169,6 +172,9 @@ def check_close(computed, exact, dtype, mag, what="") -> None:
     """
     dtype = np.dtype(dtype)
     t = TOL[dtype]
+    # No rounding to the dtype gets closer than half a subnormal step to an exact value
+    # in the subnormal range, so the relative bar gets an absolute floor of 2 steps.
+    floor = 2 * mpf(float(np.finfo(dtype).smallest_subnormal))
     computed = np.asarray(computed)
     exact_arr = np.asarray(exact, dtype=object)
     if exact_arr.shape != computed.shape:
@@ -185,7 +191,7 @@ def check_close(computed, exact, dtype, mag, what="") -> None:
             if c != float(e):
                 bad.append((idx, c, e))
             continue
-        bound = t * (abs(e) + mpf(m))
+        bound = t * (abs(e) + mpf(m)) + floor
         if math.isinf(c):
             # only allowed when the exact value itself rounds to that infinity
             if float(round_to(e, dtype)) != c:
@@ -218,10 +224,10 @@ def reduce_mag(exact_none: np.ndarray, mag_none, reduction: str):
         return mag_none
     mag_none = np.broadcast_to(np.asarray(mag_none, dtype=np.float64), exact_none.shape)
     per = [
-        (0.0 if (is_nan(e) or MP.isinf(e)) else float(abs(e))) + m
+        (mpf(0) if (is_nan(e) or MP.isinf(e)) else abs(e)) + mpf(m)
         for e, m in zip(exact_none.ravel(), mag_none.ravel(), strict=True)
     ]
-    s = float(math.fsum(per))
+    s = float(MP.fsum(per))  # may be inf: then only an infinite result passes
     return s if reduction == "sum" else s / max(1, exact_none.size)
 
 
@@ -347,11 +353,22 @@ def huber1(p, t, delta=1.0):
     return r * r / 2 if r <= d else d * (r - d / 2)
 
 
+def _xlog1my(x, y):
+    """x log(1 - y), exact also for tiny y (1 - y itself would round to 1)."""
+    if is_nan(x) or is_nan(y):
+        return NAN
+    if x == 0:
+        return mpf(0)
+    if y == 1:
+        return -INF
+    return x * MP.log1p(-y)
+
+
 def bce1(p, t):
     p, t = to_mp(p), to_mp(t)
     if _nanguard(p, t):
         return NAN
-    return -(_xlogy(t, p) + _xlogy(1 - t, 1 - p))
+    return -(_xlogy(t, p) + _xlog1my(1 - t, p))
 
 
 def bce_logits1(x, t):
@@ -494,6 +511,47 @@ def tlong(a) -> torch.Tensor:
 
 def to_np(t: torch.Tensor) -> np.ndarray:
     return t.detach().cpu().numpy()
+
+
+def torch_loss(name, first, target, reduction, **kw):
+    """The same loss from torch.nn.functional (float64, CPU); ``first`` may be a
+    numpy array or a float64 tensor (to differentiate with autograd)."""
+    x = first if isinstance(first, torch.Tensor) else t64(first)
+    first = x
+    if name == "mse":
+        return F.mse_loss(x, t64(np.broadcast_to(target, first.shape)), reduction=reduction)
+    if name == "mae":
+        return F.l1_loss(x, t64(np.broadcast_to(target, first.shape)), reduction=reduction)
+    if name == "huber":
+        return F.huber_loss(x, t64(np.broadcast_to(target, first.shape)),
+                            reduction=reduction, delta=kw["delta"])
+    if name == "binary_cross_entropy":
+        return F.binary_cross_entropy(x, t64(np.broadcast_to(target, first.shape)),
+                                      reduction=reduction)
+    if name == "binary_cross_entropy_with_logits":
+        return F.binary_cross_entropy_with_logits(
+            x, t64(np.broadcast_to(target, first.shape)), reduction=reduction)
+    if name == "hinge":
+        v = torch.clamp(1 - t64(np.broadcast_to(target, first.shape)) * x, min=0)
+        return {"none": v, "sum": v.sum(), "mean": v.mean()}[reduction]
+    lead = tuple(first.shape[:-1])
+    k = first.shape[-1]
+    x2 = x.reshape(-1, k)
+    target = np.asarray(target)
+    if name == "softmax_cross_entropy":
+        if target.dtype.kind in "iu":
+            t2 = tlong(target.reshape(-1))
+        else:
+            t2 = t64(target.reshape(-1, k))
+        v = F.cross_entropy(x2, t2, reduction="none", label_smoothing=kw["label_smoothing"])
+    elif name == "multiclass_hinge":
+        # torch divides by the number of classes K; the contract's loss does not.
+        v = k * F.multi_margin_loss(x2, tlong(target.reshape(-1)), p=1,
+                                    margin=kw["margin"], reduction="none")
+    else:
+        raise KeyError(name)
+    v = v.reshape(lead)
+    return {"none": v, "sum": v.sum(), "mean": v.mean()}[reduction]
 
 
 # ---------------------------------------------------------------- loss catalogue
