@@ -10,7 +10,10 @@ chapters on disk are exactly the chapters in ``_toc.yml``.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -153,3 +156,23 @@ def test_checks_catch_bad_notebooks():
                       new.new_output("execute_result", data={"text/plain": "1"},
                                      execution_count=2)])]
     assert notebook_problems(good) == []
+
+
+def test_nbval_honours_a_trailing_semicolon(tmp_path):
+    """With conftest's fix, strict nbval accepts a cell whose output ';' suppressed."""
+    new = nbformat.v4
+    nb = new.new_notebook(metadata={"kernelspec": {
+        "name": "python3", "language": "python", "display_name": "Python 3"}})
+    nb.cells = [new.new_code_cell("x = [1, 2]", execution_count=1),
+                new.new_code_cell("len(x);", execution_count=2),
+                new.new_code_cell("len(x)", execution_count=3, outputs=[
+                    new.new_output("execute_result", data={"text/plain": "2"},
+                                   execution_count=3)])]
+    nbformat.write(nb, tmp_path / "semicolon.ipynb")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:randomly",
+           "--nbval", "--nbval-current-env", "--rootdir", str(tmp_path), "-c", os.devnull,
+           str(tmp_path / "semicolon.ipynb")]
+    proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout[-3000:]
