@@ -763,3 +763,29 @@ def make_valid(spec: LossSpec, rng, shape, dtype, avoid_kinks=False, tries=50):
         if not avoid_kinks or spec.kinks is None or not spec.kinks(first, target, **kw).any():
             return first, target, kw
     raise RuntimeError(f"could not draw kink-free input for {spec.name}")
+
+
+# ---------------------------------------------------------------- every public function
+ACTIVATIONS = ("sigmoid", "log_sigmoid", "softplus", "sigmoid_grad")
+ROW_FUNCTIONS = ("logsumexp", "softmax", "log_softmax", "softmax_jacobian")
+INFORMATION = ("entropy", "cross_entropy", "kl_divergence")
+
+
+def sample_calls(dtype=np.float64, seed=0):
+    """``(name, args, kwargs)`` for every public array function on small valid input
+    of the given float dtype (labels stay integer). Used by the generic tests."""
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal((3, 4)) * 2).astype(dtype)
+    p = dirichlet(rng, (3, 4), dtype)
+    q = dirichlet(rng, (3, 4), dtype)
+    calls = [(n, (x,), {}) for n in ACTIVATIONS + ROW_FUNCTIONS]
+    calls.append(("entropy", (p,), {}))
+    calls += [(n, (p, q), {}) for n in INFORMATION[1:]]
+    for spec in LOSSES:
+        first, target, kw = make_valid(spec, rng, (3,), dtype, avoid_kinks=True)
+        calls.append((spec.name, (first, target), kw))
+        calls.append((spec.grad_name, (first, target), kw))
+    return calls
+
+
+CALL_IDS = [c[0] for c in sample_calls()]
