@@ -290,6 +290,10 @@ def check_page(browser, base_url: str, page_path: str, html_dir: Path, screensho
     broken = _broken_links(links, final_url, html_dir)
     if broken:
         problems.append(f"broken internal links: {broken[:10]}")
+    source = html_dir / "_sources" / Path(page_path).with_suffix(".ipynb")
+    if source.is_file() and not any(h.split("#")[0].endswith(
+            f"_sources/{Path(page_path).with_suffix('.ipynb').as_posix()}") for h in links):
+        problems.append("no download link to the chapter's .ipynb")
     bad_solutions = [s["id"] for s in solutions if not (s["dropdown"] and s["hidden"])]
     if bad_solutions:
         problems.append(f"solutions shown before a click: {bad_solutions}")
