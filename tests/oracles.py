@@ -669,23 +669,31 @@ def _mch_make(rng, shape, dtype, k=None):
 
 
 def _kink_abs(first, target, **kw):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _kink_abs_(first, target)
+
+
+def _kink_abs_(first, target):
     r = np.abs(np.asarray(first, np.float64) - np.asarray(target, np.float64))
     return r < 1e-3
 
 
 def _kink_huber(first, target, delta=1.0):
-    r = np.abs(np.asarray(first, np.float64) - np.asarray(target, np.float64))
-    return np.abs(r - delta) < 1e-3
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = np.abs(np.asarray(first, np.float64) - np.asarray(target, np.float64))
+        return np.abs(r - delta) < 1e-3
 
 
 def _kink_hinge(first, target):
-    return np.abs(1 - np.asarray(target) * np.asarray(first, np.float64)) < 1e-3
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.abs(1 - np.asarray(target) * np.asarray(first, np.float64)) < 1e-3
 
 
 def _kink_mch(first, target, margin=1.0):
     s = np.asarray(first, np.float64)
     sy = np.take_along_axis(s, np.asarray(target)[..., None], axis=-1)
-    return (np.abs(s - sy + margin) < 1e-3).any(axis=-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (np.abs(s - sy + margin) < 1e-3).any(axis=-1)
 
 
 LOSSES = [
@@ -789,3 +797,54 @@ def sample_calls(dtype=np.float64, seed=0):
 
 
 CALL_IDS = [c[0] for c in sample_calls()]
+
+
+# ---------------------------------------------------------------- extreme grids
+def extreme_values(dtype) -> np.ndarray:
+    """The finite extremes of the brief, in ``dtype``: 0, ±smallest subnormal, ±tiny,
+    ±1e-300, ±1, ±30, ±88, ±710, ±800, ±1e38, ±3e38, ±1e308, ±max (those that exist)."""
+    fi = np.finfo(dtype)
+    mags = [float(fi.smallest_subnormal), float(fi.tiny), 1e-300, 1.0, 30.0, 88.0, 710.0,
+            800.0, 1e38, 3e38, 1e308, float(fi.max)]
+    with np.errstate(over="ignore", under="ignore"):
+        v = np.array([0.0] + mags + [-m for m in mags], dtype=np.float64).astype(dtype)
+    v = v[np.isfinite(v)]
+    _, idx = np.unique(v, return_index=True)  # keep one zero (and no duplicates)
+    return v[np.sort(idx)]
+
+
+def probability_values(dtype) -> np.ndarray:
+    fi = np.finfo(dtype)
+    return np.array([0.0, float(fi.smallest_subnormal), float(fi.tiny), 1e-30, 0.25, 0.5,
+                     1 - float(fi.eps), 1.0], dtype=dtype)
+
+
+def extreme_loss_inputs(spec: LossSpec, dtype):
+    """(first, target, kwargs) pairing extreme values, for one loss."""
+    e = extreme_values(dtype)
+    if spec.name in ("mse", "mae", "huber"):
+        a, b = np.meshgrid(e, e, indexing="ij")
+        return a.ravel(), b.ravel(), ({"delta": 1.0} if spec.name == "huber" else {})
+    if spec.name == "binary_cross_entropy":
+        p = probability_values(dtype)
+        a, b = np.meshgrid(p, p, indexing="ij")
+        return a.ravel(), b.ravel(), {}
+    if spec.name == "binary_cross_entropy_with_logits":
+        a, b = np.meshgrid(e, probability_values(dtype), indexing="ij")
+        return a.ravel(), b.ravel(), {}
+    if spec.name == "hinge":
+        a, b = np.meshgrid(e, np.array([-1, 1]), indexing="ij")
+        return a.ravel(), b.ravel(), {}
+    rows = np.array([[x, y, 0.0] for x in e for y in e], dtype=dtype)
+    labels = np.arange(len(rows)) % 3
+    if spec.name == "softmax_cross_entropy":
+        return rows, labels, {"label_smoothing": 0.0}
+    return rows, labels, {"margin": 1.0}
+
+
+def representable(exact, dtype) -> np.ndarray:
+    """Which exact values are finite and stay finite when rounded to ``dtype``."""
+    return np.array(
+        [bool(MP.isfinite(e)) and bool(np.isfinite(round_to(e, dtype))) for e in np.ravel(exact)],
+        dtype=bool,
+    ).reshape(np.shape(exact))

@@ -54,65 +54,19 @@ def test_vs_mpmath_random(spec, dtype, reduction):
 
 
 # ---------------------------------------------------------------- extremes
-def _ext(dtype):
-    if dtype == np.float64:
-        vals = [0.0, 1e-300, 1.0, 30.0, 800.0, 1e308]
-    else:
-        vals = [0.0, 1e-30, 1.0, 30.0, 88.0, 3e38]
-    return np.array(vals + [-v for v in vals[1:]], dtype=dtype)
-
-
-def _prob_ext(dtype):
-    fi = np.finfo(dtype)
-    return np.array([0.0, float(fi.smallest_subnormal), 1e-30, 0.25, 0.5,
-                     1 - float(fi.eps), 1.0], dtype=dtype)
-
-
-def extreme_inputs(spec, dtype):
-    """(first, target, kwargs) covering extreme values for one loss."""
-    if spec.name in ("mse", "mae", "huber"):
-        e = _ext(dtype)
-        a, b = np.meshgrid(e, e, indexing="ij")
-        return a.ravel(), b.ravel(), ({"delta": 1.0} if spec.name == "huber" else {})
-    if spec.name == "binary_cross_entropy":
-        p = _prob_ext(dtype)
-        a, b = np.meshgrid(p, p, indexing="ij")
-        return a.ravel(), b.ravel(), {}
-    if spec.name == "binary_cross_entropy_with_logits":
-        a, b = np.meshgrid(_ext(dtype), _prob_ext(dtype), indexing="ij")
-        return a.ravel(), b.ravel(), {}
-    if spec.name == "hinge":
-        a, b = np.meshgrid(_ext(dtype), np.array([-1, 1]), indexing="ij")
-        return a.ravel(), b.ravel(), {}
-    e = _ext(dtype)
-    rows = np.array([[x, y, 0.0] for x in e for y in e], dtype=dtype)
-    labels = np.arange(len(rows)) % 3
-    if spec.name == "softmax_cross_entropy":
-        return rows, labels, {"label_smoothing": 0.0}
-    return rows, labels, {"margin": 1.0}
-
-
 STRICT = {"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}
-
-
-def representable(exact, dtype) -> np.ndarray:
-    """Which exact values are finite and stay finite when rounded to ``dtype``."""
-    return np.array(
-        [bool(O.MP.isfinite(e)) and bool(np.isfinite(O.round_to(e, dtype)))
-         for e in np.ravel(exact)], dtype=bool,
-    ).reshape(np.shape(exact))
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=DT_IDS)
 @pytest.mark.parametrize("spec", O.LOSSES, ids=[s.name for s in O.LOSSES])
 def test_extremes_vs_mpmath(spec, dtype):
     # torch clamps log at -100 in binary_cross_entropy and overflows for 1e308 inputs,
-    # so mpmath is the reference here.
+    # so mpmath is the reference here. Grid: O.extreme_values / O.probability_values.
     f = getattr(lb, spec.name)
-    first, target, kw = extreme_inputs(spec, dtype)
+    first, target, kw = O.extreme_loss_inputs(spec, dtype)
     exact = spec.ref_none(first, target, **kw)
     mag = O.input_magnitude(spec, first, target)
-    rep = representable(exact, dtype)
+    rep = O.representable(exact, dtype)
     assert rep.any()
     # representable results: no floating-point error at all (underflow is rounding)
     with np.errstate(**STRICT):
