@@ -848,3 +848,10 @@ def representable(exact, dtype) -> np.ndarray:
         [bool(MP.isfinite(e)) and bool(np.isfinite(round_to(e, dtype))) for e in np.ravel(exact)],
         dtype=bool,
     ).reshape(np.shape(exact))
+
+
+def seed_of(*parts) -> int:
+    """A stable seed from test parameters (str hashes change from run to run)."""
+    import zlib
+
+    return zlib.crc32(repr(parts).encode())
