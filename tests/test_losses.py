@@ -41,6 +41,23 @@ def test_vs_torch(spec, dtype, reduction, shape):
 
 
 @pytest.mark.parametrize("reduction", O.REDUCTIONS)
+@pytest.mark.parametrize("eps", [0.0, 0.1, 0.5, 1.0])
+@pytest.mark.parametrize("target_kind", ["labels", "dist"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=DT_IDS)
+def test_softmax_cross_entropy_label_smoothing_vs_torch(dtype, target_kind, eps, reduction):
+    rng = np.random.default_rng(O.seed_of(target_kind, eps, reduction))
+    x = (rng.standard_normal((6, 5)) * 4).astype(dtype)
+    t = rng.integers(0, 5, 6) if target_kind == "labels" else O.dirichlet(rng, (6, 5), dtype)
+    got = lb.softmax_cross_entropy(x, t, label_smoothing=eps, reduction=reduction)
+    want = O.to_np(O.torch_loss("softmax_cross_entropy", x, t, reduction, label_smoothing=eps))
+    per = np.abs(O.to_np(O.torch_loss("softmax_cross_entropy", x, t, "none",
+                                      label_smoothing=eps))) + O.magnitude(x, axis=-1)
+    bound = O.tol(dtype) * {"none": per, "sum": per.sum(), "mean": per.mean()}[reduction]
+    assert got.dtype == dtype
+    assert np.all(np.abs(np.asarray(got, np.float64) - want) <= bound)
+
+
+@pytest.mark.parametrize("reduction", O.REDUCTIONS)
 @pytest.mark.parametrize("dtype", DTYPES, ids=DT_IDS)
 @pytest.mark.parametrize("spec", O.LOSSES, ids=[s.name for s in O.LOSSES])
 def test_vs_mpmath_random(spec, dtype, reduction):
