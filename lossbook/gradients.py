@@ -175,7 +175,8 @@ def hinge_grad(scores, target, reduction="mean"):
     s, t, reduction, dtype = elementwise_args(scores, target, "scores", reduction)
     check_pm1(t, "target")
     with np.errstate(over="ignore"):
-        g = np.where(1 - t * s > 0, -t, 0)
+        m = 1 - t * s
+    g = np.where(m > 0, -t, np.where(np.isnan(m), m, 0))  # nan propagates
     return _finish(g, s.size, reduction, dtype)
 
 
@@ -186,7 +187,8 @@ def multiclass_hinge_grad(scores, labels, margin=1.0, reduction="mean"):
     s, y, _, reduction, dtype = class_args(
         scores, labels, "scores", reduction, target_name="labels", distributions=False
     )
-    active = (multiclass_margins(s, y, margin) > 0).astype(dtype)
+    m = multiclass_margins(s, y, margin)
+    active = np.where(np.isnan(m), m, m > 0).astype(dtype)  # nan propagates
     np.put_along_axis(
         active, y[..., None].astype(np.intp), -active.sum(axis=-1, keepdims=True), axis=-1
     )

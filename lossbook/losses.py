@@ -218,7 +218,7 @@ def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
     total = 0.0
     step = _BLOCK_BYTES // dtype.itemsize
     a, b = np.empty(min(step, z.size), dtype), np.empty(min(step, z.size), dtype)
-    with np.errstate(under="ignore", over="ignore"):
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
         for start in range(0, z.size, step):  # cache-sized blocks, scratch reused
             zb, tb = z[start : start + step], t[start : start + step]
             ab, bb = a[: len(zb)], b[: len(zb)]
@@ -230,6 +230,8 @@ def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
             ab -= bb
             np.maximum(zb, 0, out=bb)
             ab += bb  # max(z, 0) - t z + log1p(exp(-|z|))
+            if np.isnan(ab).any():  # rare: infinite logits give inf - inf; use the limit
+                _infinite_logit_limits(zb, tb, ab)
             if keep:
                 out[start : start + step] = ab
             else:
@@ -240,6 +242,14 @@ def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
         total /= z.size
     with np.errstate(over="ignore"):  # a float32 sum may overflow only if the exact sum does
         return dtype.type(total)
+
+
+def _infinite_logit_limits(z, t, values):
+    """At ``z = +inf`` the loss is ``(1 - t) * inf``, at ``z = -inf`` it is ``t * inf``,
+    with ``0 * inf = 0`` (a certain and correct prediction costs nothing)."""
+    hit = np.isinf(z)
+    w = np.where(z[hit] > 0, 1 - t[hit], t[hit])
+    values[hit] = np.where(w == 0, 0, w * np.inf)
 
 
 def softmax_cross_entropy(logits, target, label_smoothing=0.0, reduction="mean"):
