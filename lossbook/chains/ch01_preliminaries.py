@@ -1,0 +1,266 @@
+r"""Chapter 1 (Preliminaries): the checked derivations.
+
+Logarithm rules and the change of base; softplus identities
+(:math:`\zeta' = \sigma`, :math:`\log\sigma(x) = -\zeta(-x)`,
+:math:`\zeta(x) - \zeta(-x) = x`, the two tails of softplus); the Bernoulli
+log-likelihood and its maximiser; the gradient of an expectation by the Leibniz
+rule for a Gaussian family.
+
+The symmetry :math:`1 - \sigma(x) = \sigma(-x)` and :math:`\sigma' = \sigma(1-\sigma)`
+are registered once, with chapter 6 (``sigmoid.one-minus``, ``sigmoid.derivative``);
+chapter 1 shows them by id.
+
+``ERRATA`` records the errors of the sources on these topics; each ``check``
+returns True iff the source's version fails the checker. (The source's
+"-log sigma(x) = -zeta(-x)" is recorded once, with chapter 6.)
+
+References: Heinzer (2020), "On Loss Functions - Part I" (notation section);
+Goodfellow, Bengio and Courville, *Deep Learning* (2016), sections 3.10 and 5.5;
+Lei Mao, log loss post (Leibniz integral rule).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..derivation import Derivation, DerivationError, claim
+from ..symbolic import Sigmoid, Softplus, sigmoid, softplus
+
+x = sp.Symbol("x", real=True)
+a, b = sp.symbols("a b", positive=True)
+p = sp.Symbol("p", positive=True)
+q = sp.Symbol("q", positive=True)  # stands for 1 - p, so 0 < p < 1
+mu = sp.Symbol("mu", real=True)
+s = sp.Symbol("s", positive=True)
+n = sp.Symbol("n", integer=True, positive=True)
+k = sp.Symbol("k", nonnegative=True)
+m = sp.Symbol("m", nonnegative=True)
+i = sp.Symbol("i", integer=True, positive=True)
+t = sp.Symbol("t", real=True)
+xs = sp.IndexedBase("x", real=True)
+
+SAMPLE_SIZES = range(1, 7)
+
+
+# ---------------------------------------------------------------------------
+# logarithms
+
+
+@claim("log.product", chapter="ch01")
+def log_product() -> Derivation:
+    r"""log(ab) = log a + log b for a, b > 0 (exp turns sums into products)."""
+    return (Derivation(sp.log(a * b), name="log.product")
+            .step(sp.log(sp.Mul(sp.exp(sp.log(a), evaluate=False),
+                                sp.exp(sp.log(b), evaluate=False), evaluate=False),
+                         evaluate=False),
+                  r"$a = e^{\log a}$, $b = e^{\log b}$")
+            .step(sp.log(sp.exp(sp.log(a) + sp.log(b), evaluate=False), evaluate=False),
+                  r"$e^{u} e^{v} = e^{u+v}$")
+            .step(sp.log(a) + sp.log(b), r"$\log e^{w} = w$"))
+
+
+@claim("log.change-of-base", chapter="ch01")
+def log_change_of_base() -> Derivation:
+    r"""b^(log a / log b) = a: so log_b a = log a / log b, the exponent that takes b to a."""
+    exponent = sp.Mul(sp.log(a), 1 / sp.log(b), evaluate=False)
+    return (Derivation(sp.Pow(b, exponent, evaluate=False), name="log.change-of-base")
+            .step(sp.exp(sp.Mul(exponent, sp.log(b), evaluate=False), evaluate=False),
+                  r"$b^{c} = e^{c \log b}$")
+            .step(sp.exp(sp.log(a), evaluate=False), r"cancel $\log b \ne 0$ ($b \ne 1$)")
+            .step(a, r"$e^{\log a} = a$"))
+
+
+# ---------------------------------------------------------------------------
+# softplus and the sigmoid
+
+
+@claim("softplus.derivative", chapter="ch01")
+def softplus_derivative() -> Derivation:
+    r"""The derivative of softplus is the sigmoid: zeta'(x) = sigma(x)."""
+    return (Derivation(sp.Derivative(Softplus(x), x), name="softplus.derivative")
+            .step(sp.Derivative(softplus(x), x), r"definition of $\zeta$")
+            .step(sp.exp(x) / (1 + sp.exp(x)), r"chain rule, $(\log u)' = u'/u$")
+            .step(sigmoid(x), r"divide above and below by $e^{x}$")
+            .step(Sigmoid(x), r"definition of $\sigma$"))
+
+
+@claim("log-sigmoid.softplus", chapter="ch01")
+def log_sigmoid_softplus() -> Derivation:
+    r"""log sigma(x) = -zeta(-x): the log-sigmoid is a negated, mirrored softplus."""
+    return (Derivation(sp.log(Sigmoid(x)), name="log-sigmoid.softplus")
+            .step(sp.log(sigmoid(x)), r"definition of $\sigma$")
+            .step(-sp.log(1 + sp.exp(-x)), r"$\log(1/u) = -\log u$")
+            .step(-Softplus(-x), r"definition of $\zeta$ at $-x$"))
+
+
+@claim("softplus.difference", chapter="ch01")
+def softplus_difference() -> Derivation:
+    r"""zeta(x) - zeta(-x) = x."""
+    return (Derivation(Softplus(x) - Softplus(-x), name="softplus.difference")
+            .step(sp.log(1 + sp.exp(x)) - sp.log(1 + sp.exp(-x)), r"definition of $\zeta$")
+            .step(sp.log(sp.exp(x) * (1 + sp.exp(-x))) - sp.log(1 + sp.exp(-x)),
+                  r"$1 + e^{x} = e^{x}(1 + e^{-x})$")
+            .step(x, r"$\log(uv) = \log u + \log v$ and $\log e^{x} = x$"))
+
+
+@claim("softplus.tail-right", chapter="ch01")
+def softplus_tail_right() -> Derivation:
+    r"""zeta(x) = x + zeta(-x), and zeta(x) - x tends to 0 as x -> oo."""
+    return (Derivation(Softplus(x), name="softplus.tail-right")
+            .step(x + sp.log(1 + sp.exp(-x)), r"factor $e^{x}$ out of $1 + e^{x}$")
+            .step(x, r"$\log(1 + e^{-x}) \to 0$", relation="~",
+                  limit=(x, sp.oo)))
+
+
+@claim("softplus.tail-left", chapter="ch01")
+def softplus_tail_left() -> Derivation:
+    r"""zeta(x) ~ e^x as x -> -oo (ratio -> 1), so zeta(x) -> 0 on the left."""
+    return (Derivation(Softplus(x), name="softplus.tail-left")
+            .step(sp.exp(x), r"ratio $\log(1 + u)/u \to 1$ for $u = e^{x} \to 0$", relation="~",
+                  limit=(x, -sp.oo), approx="ratio"))
+
+
+# ---------------------------------------------------------------------------
+# maximum likelihood for Bernoulli samples
+
+
+@claim("mle.bernoulli-loglik", chapter="ch01")
+def mle_bernoulli_loglik() -> Derivation:
+    r"""The log-likelihood of x_1..x_n in {0, 1} under Bernoulli(p), with q = 1 - p.
+
+    With k = sum x_i ones: log L = k log p + (n - k) log q. Checked for every
+    n = 1..6 with the x_i symbolic. p and q are positive symbols (q stands for
+    1 - p) so that SymPy may split the logarithms.
+    """
+    ones = sp.Sum(xs[i], (i, 1, n))
+    sizes = (n, SAMPLE_SIZES)
+    return (Derivation(sp.log(sp.Product(p ** xs[i] * q ** (1 - xs[i]), (i, 1, n))),
+                       name="mle.bernoulli-loglik")
+            .step(sp.Sum(sp.log(p ** xs[i] * q ** (1 - xs[i])), (i, 1, n)),
+                  "the log of a product is the sum of the logs", n=sizes)
+            .step(sp.Sum(xs[i] * sp.log(p) + (1 - xs[i]) * sp.log(q), (i, 1, n)),
+                  r"$\log(u^{c}) = c \log u$", n=sizes)
+            .step(ones * sp.log(p) + (n - ones) * sp.log(q),
+                  r"collect: $k = \sum_i x_i$ ones and $n - k$ zeros", n=sizes))
+
+
+def _loglik(p_, k_=k, n_=n):
+    return k_ * sp.log(p_) + (n_ - k_) * sp.log(1 - p_)
+
+
+@claim("mle.bernoulli-score", chapter="ch01")
+def mle_bernoulli_score() -> Derivation:
+    r"""d/dp [k log p + (n - k) log(1 - p)] = (k - n p) / (p (1 - p))."""
+    return (Derivation(sp.Derivative(_loglik(p), p), name="mle.bernoulli-score")
+            .step(k / p - (n - k) / (1 - p), r"$(\log p)' = 1/p$, $(\log(1-p))' = -1/(1-p)$")
+            .step((k - n * p) / (p * (1 - p)), "common denominator"))
+
+
+@claim("mle.bernoulli-maximiser", chapter="ch01")
+def mle_bernoulli_maximiser() -> Derivation:
+    r"""The score (k - n p) / (p (1 - p)) vanishes at the sample mean p = k / n."""
+    score = (k - n * p) / (p * (1 - p))
+    return (Derivation(sp.Subs(score, p, k / n), name="mle.bernoulli-maximiser")
+            .step(sp.Integer(0), r"$k - n \cdot k/n = 0$ (for $0 < k < n$)"))
+
+
+@claim("mle.bernoulli-second-derivative", chapter="ch01")
+def mle_bernoulli_second_derivative() -> Derivation:
+    r"""d^2/dp^2 [k log p + m log(1 - p)] = -k/p^2 - m/(1 - p)^2 (m = n - k)."""
+    return (Derivation(sp.Derivative(k * sp.log(p) + m * sp.log(1 - p), (p, 2)),
+                       name="mle.bernoulli-second-derivative")
+            .step(sp.Derivative(k / p - m / (1 - p), p), "differentiate once")
+            .step(-k / p**2 - m / (1 - p) ** 2, "differentiate again"))
+
+
+@claim("mle.bernoulli-concave", chapter="ch01")
+def mle_bernoulli_concave() -> Derivation:
+    r"""-k/p^2 - m/q^2 <= 0 for k, m >= 0 and p, q > 0: with q = 1 - p, the second
+    derivative of the Bernoulli log-likelihood is never positive, so the zero of the
+    score is a maximum. (q is a separate positive symbol: SymPy's assumptions cannot
+    say 0 < p < 1.)"""
+    return (Derivation(-k / p**2 - m / q**2, name="mle.bernoulli-concave")
+            .step(sp.Integer(0), r"$k, m \ge 0$ and $p, q > 0$", relation="<="))
+
+
+# ---------------------------------------------------------------------------
+# the gradient of an expectation (Leibniz integral rule)
+
+
+def gaussian_pdf(u, mean, sd):
+    """The N(mean, sd^2) density at u, as a SymPy expression."""
+    return sp.exp(-((u - mean) ** 2) / (2 * sd**2)) / sp.sqrt(2 * sp.pi * sd**2)
+
+
+class GaussianDensity(sp.Function):
+    r"""Displays as :math:`\varphi_{\mu,s}(t)`; unfolds to :func:`gaussian_pdf` (like the
+    display heads of :mod:`lossbook.symbolic`)."""
+
+    nargs = 3
+
+    def unfold(self):
+        return gaussian_pdf(*self.args)
+
+    def _eval_is_positive(self):
+        return True if all(arg.is_real for arg in self.args) else None
+
+    def _latex(self, printer):
+        u, mean, sd = (printer._print(arg) for arg in self.args)
+        return rf"\varphi_{{{mean},{sd}}}\left({u}\right)"
+
+
+@claim("expectation.leibniz-gaussian", chapter="ch01")
+def expectation_leibniz_gaussian() -> Derivation:
+    r"""d/dmu E_{X ~ N(mu, s^2)}[X^2] = E[X^2 (X - mu) / s^2] = 2 mu.
+
+    The derivative moves under the integral (the integrand's mu-derivative is
+    dominated by an integrable function of t, uniformly for mu in a bounded set);
+    SymPy then evaluates the integrals.
+    """
+    phi = GaussianDensity(t, mu, s)
+    whole_line = (t, -sp.oo, sp.oo)
+    return (Derivation(sp.Derivative(sp.Integral(t**2 * phi, whole_line), mu),
+                       name="expectation.leibniz-gaussian")
+            .step(sp.Integral(sp.Derivative(t**2 * phi, mu), whole_line),
+                  "Leibniz rule: differentiate under the integral")
+            .step(sp.Integral(t**2 * (t - mu) / s**2 * phi, whole_line),
+                  r"$\partial_\mu \varphi = \varphi \cdot (t - \mu)/s^{2}$")
+            .step(2 * mu, r"Gaussian moments: $E[X^3] - \mu E[X^2] = 2\mu s^{2}$"))
+
+
+# ---------------------------------------------------------------------------
+# errors of the sources on these topics
+
+
+def _fails(build) -> bool:
+    """True iff building the chain raises DerivationError (the checker rejects it)."""
+    try:
+        build()
+    except DerivationError:
+        return True
+    return False
+
+
+def _source_mle_equals_product() -> bool:
+    # Source 000 equates the argmax (a parameter) with the product (a likelihood).
+    # For the flips 1, 1, 0 the likelihood is u^2 (1 - u), maximal at u = 2/3 where it
+    # equals 4/27: the two sides of the source's second equals sign differ.
+    u = sp.Symbol("u", positive=True)
+    lik = u**2 * (1 - u)
+    argmax = sp.Rational(2, 3)
+    assert sp.diff(lik, u).subs(u, argmax) == 0  # 2/3 is the maximiser
+    return _fails(lambda: Derivation(argmax).step(lik.subs(u, argmax), "as stated"))
+
+
+ERRATA = [
+    dict(
+        source="000_d52b67203b30a4ab.txt",
+        section="Basic concepts and notation: Maximum Likelihood Estimation",
+        stated=r"\theta = \arg\max_{\theta}\, p_{\theta}(x) = \textstyle\prod_{i=1}^{n}"
+               r" p_{\theta}(x_i)",
+        correction=r"\hat\theta = \arg\max_{\theta} \textstyle\prod_{i=1}^{n} p_{\theta}(x_i)"
+                   r" = \arg\max_{\theta} \textstyle\sum_{i=1}^{n} \log p_{\theta}(x_i)",
+        claim="mle.bernoulli-maximiser",
+        check=_source_mle_equals_product,
+    ),
+]

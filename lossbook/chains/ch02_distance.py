@@ -1,0 +1,364 @@
+r"""Chapter 2 (Distance): the checked derivations.
+
+The squared error as a loss (monotone, but only a relaxed triangle inequality);
+the expansion of the squared Euclidean distance; the gradient of the
+least-squares objective :math:`\lVert X\beta - y\rVert^2` (entry by entry for n
+examples and two features, checked for n = 1..6, and for a 4 x 2 design whose
+entries are all symbols); the normal equations, their solution and the Hessian.
+
+``ERRATA`` records the errors of source 000 in its least-squares derivation and
+in its list of loss properties; each ``check`` returns True iff the source's
+version fails the checker (a rejected step, a product or sum of matrices whose
+shapes do not match, or an empty solution set).
+
+References: Heinzer (2020), "On Loss Functions - Part I", sections "Distance",
+"L2 norm and linear regression" and "Intuitive properties of cross-entropy";
+Bishop, *Pattern Recognition and Machine Learning* (2006), section 3.1.1.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..derivation import Derivation, DerivationError, claim
+
+n = sp.Symbol("n", integer=True, positive=True)
+i = sp.Symbol("i", integer=True, positive=True)
+xv = sp.IndexedBase("x", real=True)
+yv = sp.IndexedBase("y", real=True)
+SIZES = range(1, 7)
+
+
+def _sum(term):
+    return sp.Sum(term, (i, 1, n))
+
+
+def concrete_problem(rows: int = 4, cols: int = 2):
+    """Explicit X (rows x cols), beta (cols x 1), y (rows x 1) with real symbolic entries."""
+    return (explicit(sp.MatrixSymbol("X", rows, cols)), explicit(sp.MatrixSymbol("beta", cols, 1)),
+            explicit(sp.MatrixSymbol("y", rows, 1)))
+
+
+def sum_of_squares(X, beta, y):
+    """The least-squares objective (X beta - y)^T (X beta - y) as a scalar expression."""
+    r = X * beta - y
+    return (r.T * r)[0, 0]
+
+
+# ---------------------------------------------------------------------------
+# losses and the distance axioms
+
+
+@claim("distance.loss-properties", chapter="ch02")
+def squared_error_monotone() -> Derivation:
+    r"""The squared error grows with the distance to the target.
+
+    If |x_1 - x_T| = d >= 0 and |x_2 - x_T| = d + delta with delta > 0, then
+    l(x_2) - l(x_1) = (d + delta)^2 - d^2 = delta (2 d + delta) >= 0.
+    """
+    d = sp.Symbol("d", nonnegative=True)
+    delta = sp.Symbol("delta", positive=True)
+    return (Derivation((d + delta) ** 2 - d**2, name="distance.loss-properties")
+            .step(delta * (2 * d + delta), "difference of two squares")
+            .step(sp.Integer(0), r"$\delta > 0$ and $2d + \delta > 0$", relation=">="))
+
+
+@claim("distance.squared-relaxed-triangle", chapter="ch02")
+def squared_relaxed_triangle() -> Derivation:
+    r"""(a + b)^2 <= 2 a^2 + 2 b^2 (a = u - w, b = w - v): the squared error obeys the
+    triangle inequality only up to a factor of two."""
+    a, b = sp.symbols("a b", real=True)
+    return (Derivation((a + b) ** 2, name="distance.squared-relaxed-triangle")
+            .step(2 * a**2 + 2 * b**2 - (a - b) ** 2, r"$(a+b)^2 + (a-b)^2 = 2a^2 + 2b^2$")
+            .step(2 * a**2 + 2 * b**2, r"drop $-(a-b)^2 \le 0$", relation="<="))
+
+
+# ---------------------------------------------------------------------------
+# Euclidean distance
+
+
+@claim("euclidean.squared-expansion", chapter="ch02")
+def euclidean_squared_expansion() -> Derivation:
+    r"""||x - y||^2 = ||x||^2 - 2 x.y + ||y||^2, checked for every n = 1..6."""
+    return (Derivation(_sum((xv[i] - yv[i]) ** 2), name="euclidean.squared-expansion")
+            .step(_sum(xv[i] ** 2 - 2 * xv[i] * yv[i] + yv[i] ** 2), "expand each square",
+                  n=(n, SIZES))
+            .step(_sum(xv[i] ** 2) - 2 * _sum(xv[i] * yv[i]) + _sum(yv[i] ** 2),
+                  "split the sum", n=(n, SIZES)))
+
+
+# ---------------------------------------------------------------------------
+# least squares
+#
+# The engine compares scalar expressions. A matrix identity is checked entry by entry
+# by two display heads (they unfold like the heads of lossbook.symbolic): each shows a
+# matrix expression in the notation of the text (X, beta, y as matrix symbols) and
+# unfolds to sum_{r,c} M[r, c] e_{rc}, where M is the same expression with every
+# matrix symbol written out as a matrix of real symbols and the e_{rc} are fixed
+# symbols. Two such sums agree as functions of the e_{rc} iff the matrices agree
+# entry by entry, so the check is exact.
+
+_BASIS: dict[tuple[int, int], sp.Symbol] = {}
+
+
+def _basis(r: int, c: int) -> sp.Symbol:
+    if (r, c) not in _BASIS:
+        _BASIS[(r, c)] = sp.Symbol(f"entry_{r + 1}_{c + 1}", real=True)
+    return _BASIS[(r, c)]
+
+
+def explicit(expr):
+    """``expr`` with every matrix symbol (of concrete shape) written out as a matrix of
+    real symbols ``X_11, X_12, ...``, evaluated to an explicit matrix."""
+    def write_out(M):
+        rows, cols = int(M.shape[0]), int(M.shape[1])
+        name = M.name
+        if cols == 1:
+            return sp.ImmutableMatrix(rows, 1, lambda r, _: sp.Symbol(f"{name}_{r + 1}",
+                                                                      real=True))
+        return sp.ImmutableMatrix(rows, cols, lambda r, c: sp.Symbol(f"{name}_{r + 1}{c + 1}",
+                                                                     real=True))
+
+    symbols = {M: write_out(M) for M in expr.atoms(sp.MatrixSymbol)}
+    out = expr.xreplace(symbols).doit()
+    return sp.ImmutableMatrix(out) if isinstance(out, sp.MatrixBase | sp.MatrixExpr) else out
+
+
+def _encode(M) -> sp.Expr:
+    M = sp.ImmutableMatrix(M)
+    return sp.Add(*[M[r, c] * _basis(r, c) for r in range(M.rows) for c in range(M.cols)])
+
+
+def _concrete_shapes(*exprs) -> bool:
+    """True when every matrix symbol in ``exprs`` has integer dimensions."""
+    return all(M.shape[0].is_Integer and M.shape[1].is_Integer
+               for e in exprs for M in e.atoms(sp.MatrixSymbol))
+
+
+class Mat(sp.Function):
+    r"""Shows a matrix expression as written; checked entry by entry (see above).
+
+    While a dimension is still a symbol (before the engine substitutes a concrete n)
+    it stays unevaluated, so it can only equal an identical expression.
+    """
+
+    nargs = 1
+
+    def unfold(self):
+        if not _concrete_shapes(*self.args):
+            return self
+        return _encode(explicit(self.args[0]))
+
+    def _latex(self, printer):
+        return printer._print(self.args[0])
+
+
+def _scalar(expr):
+    """The entry of a 1 x 1 matrix (after writing it out)."""
+    value = explicit(expr)
+    return value[0, 0] if isinstance(value, sp.MatrixBase) else value
+
+
+class Grad(sp.Function):
+    r"""``Grad(f, beta)`` shows :math:`\nabla_\beta f` for a 1 x 1 matrix expression f;
+    unfolds to the column of partial derivatives, entry by entry."""
+
+    nargs = 2
+
+    def unfold(self):
+        if not _concrete_shapes(*self.args):
+            return self
+        f = _scalar(self.args[0])
+        params = explicit(self.args[1])
+        return _encode(sp.Matrix([sp.diff(f, v) for v in params]))
+
+    def _latex(self, printer):
+        f, wrt = (printer._print(a) for a in self.args)
+        return rf"\nabla_{{{wrt}}}\left({f}\right)"
+
+
+class Hess(sp.Function):
+    r"""``Hess(f, beta)`` shows :math:`\nabla^2_\beta f`; unfolds to the Hessian matrix."""
+
+    nargs = 2
+
+    def unfold(self):
+        if not _concrete_shapes(*self.args):
+            return self
+        f = _scalar(self.args[0])
+        return _encode(sp.hessian(f, list(explicit(self.args[1]))))
+
+    def _latex(self, printer):
+        f, wrt = (printer._print(a) for a in self.args)
+        return rf"\nabla^{{2}}_{{{wrt}}}\left({f}\right)"
+
+
+FEATURES = 2
+ROWS = range(2, 7)
+X = sp.MatrixSymbol("X", n, FEATURES)
+beta = sp.MatrixSymbol("beta", FEATURES, 1)
+y = sp.MatrixSymbol("y", n, 1)
+
+
+@claim("least-squares.gradient", chapter="ch02")
+def least_squares_gradient() -> Derivation:
+    r"""grad_beta ||X beta - y||^2 = 2 X^T X beta - 2 X^T y, step by step.
+
+    X is n x 2, checked with every entry a separate symbol for each n = 2..6.
+    """
+    r = X * beta - y
+    return (Derivation(Grad(sp.Transpose(r) * r, beta), name="least-squares.gradient")
+            .step(Grad(beta.T * X.T * X * beta - beta.T * X.T * y - y.T * X * beta + y.T * y,
+                       beta),
+                  r"multiply out; note $(-y)^{\top}(-y) = +y^{\top}y$", n=(n, ROWS))
+            .step(Grad(beta.T * X.T * X * beta - 2 * y.T * X * beta + y.T * y, beta),
+                  r"$\beta^{\top}X^{\top}y = y^{\top}X\beta$, a $1 \times 1$ matrix equals its"
+                  r" transpose", n=(n, ROWS))
+            .step(Mat(2 * X.T * X * beta - 2 * X.T * y),
+                  r"$\nabla(\beta^{\top}A\beta) = 2A\beta$ for symmetric $A = X^{\top}X$, "
+                  r"$\nabla(c^{\top}\beta) = c$, $y^{\top}y$ constant", n=(n, ROWS)))
+
+
+@claim("least-squares.gradient-entrywise", chapter="ch02")
+def least_squares_gradient_entrywise() -> Derivation:
+    r"""The same gradient written with sums over the n examples (two features).
+
+    Shows where the entries of X^T X and X^T y come from; checked for n = 1..6.
+    """
+    b1, b2 = sp.symbols("beta_1 beta_2", real=True)
+    x1, x2 = xv[i, 1], xv[i, 2]
+    r = x1 * b1 + x2 * b2 - yv[i]
+    loss = _sum(r**2)
+    return (Derivation(sp.Derivative(loss, b1), name="least-squares.gradient-entrywise")
+            .step(_sum(2 * r * x1),
+                  r"chain rule on each square: $\partial r_i^2/\partial\beta_1 = 2 r_i x_{i1}$",
+                  n=(n, SIZES))
+            .step(2 * b1 * _sum(x1 * x1) + 2 * b2 * _sum(x1 * x2) - 2 * _sum(x1 * yv[i]),
+                  r"multiply out $r_i$: $(X^{\top}X)_{11} \beta_1 + (X^{\top}X)_{12} \beta_2"
+                  r" - (X^{\top}y)_1$, times 2", n=(n, SIZES)))
+
+
+@claim("least-squares.normal-equations", chapter="ch02")
+def least_squares_normal_equations() -> Derivation:
+    r"""beta_hat = (X^T X)^{-1} X^T y zeroes the gradient (X is n x 2, n = 2..4).
+
+    Needs X^T X invertible, i.e. X of full column rank; then beta_hat is the only
+    zero of the gradient and, the Hessian 2 X^T X being positive definite, the
+    unique minimiser.
+    """
+    gram = sp.MatMul(X.T, X, evaluate=False)
+    product = sp.MatMul(2, gram, sp.Inverse(gram), X.T, y, evaluate=False)
+    return (Derivation(Mat(sp.MatAdd(product, -2 * X.T * y, evaluate=False)),
+                       name="least-squares.normal-equations")
+            .step(Mat(2 * X.T * y - 2 * X.T * y), r"$(X^{\top}X)(X^{\top}X)^{-1} = I$",
+                  n=(n, range(2, 5)))
+            .step(Mat(sp.ZeroMatrix(FEATURES, 1)), "cancel", n=(n, range(2, 5))))
+
+
+@claim("least-squares.hessian", chapter="ch02")
+def least_squares_hessian() -> Derivation:
+    r"""The Hessian of ||X beta - y||^2 is 2 X^T X (X is n x 2, n = 2..6)."""
+    r = X * beta - y
+    return (Derivation(Hess(sp.Transpose(r) * r, beta), name="least-squares.hessian")
+            .step(Mat(2 * X.T * X), r"differentiate $2X^{\top}X\beta - 2X^{\top}y$ once more",
+                  n=(n, ROWS)))
+
+
+# ---------------------------------------------------------------------------
+# errors of source 000 on these topics
+
+
+def _fails(build) -> bool:
+    """True iff building raises DerivationError or a matrix shape error."""
+    try:
+        build()
+    except (DerivationError, sp.ShapeError):
+        return True
+    return False
+
+
+def _source_first_line() -> bool:
+    # The source differentiates "(X beta y)^T (X beta - y)": the minus sign is lost, and
+    # X beta y multiplies a 4 x 1 column by a 4 x 1 column, which is undefined.
+    X, beta, y = concrete_problem(4, 2)
+    return _fails(lambda: (X * beta * y).T * (X * beta - y))
+
+
+def _source_expansion_sign() -> bool:
+    # The expansion is stated with "- y^T y"; the square of -y gives + y^T y.
+    X, beta, y = concrete_problem(4, 2)
+    stated = (beta.T * X.T * X * beta - beta.T * X.T * y - y.T * X * beta - y.T * y)[0, 0]
+    return _fails(lambda: Derivation(sum_of_squares(X, beta, y)).step(stated, "as stated"))
+
+
+def _source_row_minus_column() -> bool:
+    # "2 X^T X beta - X^T y - y^T X": X^T y is a 2 x 1 column and y^T X a 1 x 2 row.
+    X, beta, y = concrete_problem(4, 2)
+    return _fails(lambda: 2 * X.T * X * beta - X.T * y - y.T * X)
+
+
+def _source_no_unique_solution() -> bool:
+    # "once n > m there is no unique solution anymore" suggests several exact solutions;
+    # in general there is none. X = [[1, 0], [1, 1], [1, 2]], y = (1, 3, 4): X beta = y
+    # has an empty solution set.
+    X = sp.Matrix([[1, 0], [1, 1], [1, 2]])
+    y = sp.Matrix([1, 3, 4])
+    b1, b2 = sp.symbols("b1 b2")
+    return sp.linsolve((X, y), b1, b2) == sp.EmptySet
+
+
+def _source_linear_loss() -> bool:
+    # "l(x) = x" and "l(x) = x^2" are said to satisfy l(x_T) = 0; with x_T = 1 (the
+    # source's plot) both give 1.
+    u = sp.Symbol("u", real=True)
+    x_t = sp.Integer(1)
+    return all(_fails(lambda loss=loss: Derivation(loss.subs(u, x_t)).step(0, "as stated"))
+               for loss in (u, u**2))
+
+
+ERRATA = [
+    dict(
+        source="000_d52b67203b30a4ab.txt",
+        section="L2 norm and linear regression: first line of the gradient",
+        stated=r"\partial\,\bigl((X\beta\, y)^{\top}(X\beta - y)\bigr) / \partial\beta",
+        correction=r"\partial\,\bigl((X\beta - y)^{\top}(X\beta - y)\bigr) / \partial\beta",
+        claim="least-squares.gradient",
+        check=_source_first_line,
+    ),
+    dict(
+        source="000_d52b67203b30a4ab.txt",
+        section="L2 norm and linear regression: expansion",
+        stated=r"\ldots - y^{\top}X\beta - y^{\top}y",
+        correction=r"\beta^{\top}X^{\top}X\beta - \beta^{\top}X^{\top}y - y^{\top}X\beta"
+                   r" + y^{\top}y",
+        claim="least-squares.gradient",
+        check=_source_expansion_sign,
+    ),
+    dict(
+        source="000_d52b67203b30a4ab.txt",
+        section="L2 norm and linear regression: derivative",
+        stated=r"2X^{\top}X\beta - X^{\top}y - y^{\top}X - 0",
+        correction=r"2X^{\top}X\beta - X^{\top}y - X^{\top}y = 2X^{\top}X\beta - 2X^{\top}y"
+                   r"\ \text{(the gradient of } y^{\top}X\beta \text{ is the column } X^{\top}y)",
+        claim="least-squares.gradient",
+        check=_source_row_minus_column,
+    ),
+    dict(
+        source="000_d52b67203b30a4ab.txt",
+        section="L2 norm and linear regression: setting",
+        stated=r"n > m \Rightarrow y = X\beta \text{ has no unique solution}",
+        correction=r"n > m \Rightarrow y = X\beta \text{ has in general no solution; the "
+                   r"least-squares minimiser is unique iff } \operatorname{rank} X = m",
+        claim="least-squares.normal-equations",
+        check=_source_no_unique_solution,
+    ),
+    dict(
+        source="000_d52b67203b30a4ab.txt",
+        section="Intuitive properties of cross-entropy",
+        stated=r"l_{x_T}(x) = x \text{ and } l_{x_T}(x) = x^2 \text{ satisfy } l_{x_T}(x_T) = 0"
+               r"\text{ (plotted with } x_T = 1)",
+        correction=r"l_{x_T}(x) = |x - x_T| \text{ and } l_{x_T}(x) = (x - x_T)^2",
+        claim="distance.loss-properties",
+        check=_source_linear_loss,
+    ),
+]
