@@ -250,7 +250,8 @@ def least_squares_normal_equations() -> Derivation:
     product = sp.MatMul(2, gram, sp.Inverse(gram), X.T, y, evaluate=False)
     return (Derivation(Mat(sp.MatAdd(product, -2 * X.T * y, evaluate=False)),
                        name="least-squares.normal-equations")
-            .step(Mat(2 * X.T * y - 2 * X.T * y), r"$(X^{\top}X)(X^{\top}X)^{-1} = I$",
+            .step(Mat(sp.MatAdd(2 * X.T * y, -2 * X.T * y, evaluate=False)),
+                  r"$(X^{\top}X)(X^{\top}X)^{-1} = I$",
                   n=(n, range(2, 5)))
             .step(Mat(sp.ZeroMatrix(FEATURES, 1)), "cancel", n=(n, range(2, 5))))
 
