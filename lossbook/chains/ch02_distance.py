@@ -193,6 +193,11 @@ class Hess(sp.Function):
         return rf"\nabla^{{2}}_{{{wrt}}}\left({f}\right)"
 
 
+def _squared_norm(r):
+    """r^T r for a column r, kept as written (SymPy would distribute the transpose)."""
+    return sp.MatMul(sp.Transpose(r), r, evaluate=False)
+
+
 FEATURES = 2
 ROWS = range(2, 7)
 X = sp.MatrixSymbol("X", n, FEATURES)
@@ -206,8 +211,7 @@ def least_squares_gradient() -> Derivation:
 
     X is n x 2, checked with every entry a separate symbol for each n = 2..6.
     """
-    r = X * beta - y
-    return (Derivation(Grad(sp.Transpose(r) * r, beta), name="least-squares.gradient")
+    return (Derivation(Grad(_squared_norm(X * beta - y), beta), name="least-squares.gradient")
             .step(Grad(beta.T * X.T * X * beta - beta.T * X.T * y - y.T * X * beta + y.T * y,
                        beta),
                   r"multiply out; note $(-y)^{\top}(-y) = +y^{\top}y$", n=(n, ROWS))
@@ -259,8 +263,7 @@ def least_squares_normal_equations() -> Derivation:
 @claim("least-squares.hessian", chapter="ch02")
 def least_squares_hessian() -> Derivation:
     r"""The Hessian of ||X beta - y||^2 is 2 X^T X (X is n x 2, n = 2..6)."""
-    r = X * beta - y
-    return (Derivation(Hess(sp.Transpose(r) * r, beta), name="least-squares.hessian")
+    return (Derivation(Hess(_squared_norm(X * beta - y), beta), name="least-squares.hessian")
             .step(Mat(2 * X.T * X), r"differentiate $2X^{\top}X\beta - 2X^{\top}y$ once more",
                   n=(n, ROWS)))
 
