@@ -99,8 +99,8 @@ def softplus_difference() -> Derivation:
     return (Derivation(Softplus(x) - Softplus(-x), name="softplus.difference")
             .step(sp.log(1 + sp.exp(x)) - sp.log(1 + sp.exp(-x)), r"definition of $\zeta$")
             .step(sp.log(sp.exp(x) * (1 + sp.exp(-x))) - sp.log(1 + sp.exp(-x)),
-                  r"$1 + e^{x} = e^{x}(1 + e^{-x})$")
-            .step(x, r"$\log(uv) = \log u + \log v$ and $\log e^{x} = x$"))
+                  r"factor out $e^{x}$")
+            .step(x, r"$\log(e^{x}u) = x + \log u$"))
 
 
 @claim("softplus.tail-right", chapter="ch01")
@@ -116,7 +116,7 @@ def softplus_tail_right() -> Derivation:
 def softplus_tail_left() -> Derivation:
     r"""zeta(x) ~ e^x as x -> -oo (ratio -> 1), so zeta(x) -> 0 on the left."""
     return (Derivation(Softplus(x), name="softplus.tail-left")
-            .step(sp.exp(x), r"ratio $\log(1 + u)/u \to 1$ for $u = e^{x} \to 0$", relation="~",
+            .step(sp.exp(x), r"$\log(1 + u)/u \to 1$, $u = e^{x}$", relation="~",
                   limit=(x, -sp.oo), approx="ratio"))
 
 
@@ -137,11 +137,11 @@ def mle_bernoulli_loglik() -> Derivation:
     return (Derivation(sp.log(sp.Product(p ** xs[i] * q ** (1 - xs[i]), (i, 1, n))),
                        name="mle.bernoulli-loglik")
             .step(sp.Sum(sp.log(p ** xs[i] * q ** (1 - xs[i])), (i, 1, n)),
-                  "the log of a product is the sum of the logs", n=sizes)
+                  "log of a product", n=sizes)
             .step(sp.Sum(xs[i] * sp.log(p) + (1 - xs[i]) * sp.log(q), (i, 1, n)),
                   r"$\log(u^{c}) = c \log u$", n=sizes)
             .step(ones * sp.log(p) + (n - ones) * sp.log(q),
-                  r"collect: $k = \sum_i x_i$ ones and $n - k$ zeros", n=sizes))
+                  r"collect, $k = \sum_i x_i$", n=sizes))
 
 
 def _loglik(p_, k_=k, n_=n):
@@ -152,7 +152,7 @@ def _loglik(p_, k_=k, n_=n):
 def mle_bernoulli_score() -> Derivation:
     r"""d/dp [k log p + (n - k) log(1 - p)] = (k - n p) / (p (1 - p))."""
     return (Derivation(sp.Derivative(_loglik(p), p), name="mle.bernoulli-score")
-            .step(k / p - (n - k) / (1 - p), r"$(\log p)' = 1/p$, $(\log(1-p))' = -1/(1-p)$")
+            .step(k / p - (n - k) / (1 - p), "differentiate each log")
             .step((k - n * p) / (p * (1 - p)), "common denominator"))
 
 
