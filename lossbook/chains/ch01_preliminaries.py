@@ -11,8 +11,7 @@ are registered once, with chapter 6 (``sigmoid.one-minus``, ``sigmoid.derivative
 chapter 1 shows them by id.
 
 ``ERRATA`` records the errors of the sources on these topics; each ``check``
-returns True iff the source's version fails the checker. (The source's
-"-log sigma(x) = -zeta(-x)" is recorded once, with chapter 6.)
+returns True iff the source's version fails the checker.
 
 References: Heinzer (2020), "On Loss Functions - Part I" (notation section);
 Goodfellow, Bengio and Courville, *Deep Learning* (2016), sections 3.10 and 5.5;
@@ -241,6 +240,12 @@ def _fails(build) -> bool:
     return False
 
 
+def _source_log_sigmoid() -> bool:
+    # Source 000: "-log(sigma(x)) = -zeta(-x)". One minus sign too many: the left side
+    # is positive, the right side negative.
+    return _fails(lambda: Derivation(-sp.log(Sigmoid(x))).step(-Softplus(-x), "as stated"))
+
+
 def _source_mle_equals_product() -> bool:
     # Source 000 equates the argmax (a parameter) with the product (a likelihood).
     # For the flips 1, 1, 0 the likelihood is u^2 (1 - u), maximal at u = 2/3 where it
@@ -253,6 +258,14 @@ def _source_mle_equals_product() -> bool:
 
 
 ERRATA = [
+    dict(
+        source="000_d52b67203b30a4ab.txt",
+        section="Basic concepts and notation: Softplus",
+        stated=r"-\log(\sigma(x)) = -\zeta(-x)",
+        correction=r"\log\sigma(x) = -\zeta(-x) \text{, equivalently } -\log\sigma(x) = \zeta(-x)",
+        claim="log-sigmoid.softplus",
+        check=_source_log_sigmoid,
+    ),
     dict(
         source="000_d52b67203b30a4ab.txt",
         section="Basic concepts and notation: Maximum Likelihood Estimation",
