@@ -67,3 +67,7 @@ __all__ = [
 from . import exercises  # noqa: E402  (cheap: chapter exercises load on first use)
 
 __all__ += ["exercises"]
+from .chains import chain  # noqa: E402
+from .derivation import Derivation, DerivationError, claim  # noqa: E402
+
+__all__ += ["Derivation", "DerivationError", "claim", "chain"]

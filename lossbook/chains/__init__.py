@@ -1,0 +1,144 @@
+"""The book's checked derivations: one module per chapter, discovered automatically.
+
+Each module ``lossbook/chains/chNN_*.py`` registers claims with
+``@claim(id, chapter="chNN")`` (a zero-argument function that builds, and so checks,
+a :class:`~lossbook.derivation.Derivation`) and may define ``ERRATA``: a list of dicts
+``source, section, stated, correction, claim, check`` where ``check()`` returns True
+iff the source's version FAILS the checker.
+
+* :func:`load_all` imports every ``lossbook.chains.ch*`` module (pkgutil);
+* :func:`chain` builds one claim's derivation afresh (nothing is cached, so a broken
+  step always raises) and returns it: in a notebook ``lb.chain("sigmoid.derivative")``
+  renders as math;
+* :func:`all_claims`, :func:`all_errata` list what is registered;
+* :func:`verify` re-checks everything (used by ``python -m lossbook verify``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from ..derivation import Claim, Derivation, registered_claims
+
+__all__ = ["load_all", "load_file", "chain", "all_claims", "all_errata", "run_claim",
+           "run_erratum", "verify"]
+
+_EXTRA_MODULES: list = []  # modules loaded from files (``--module``), for all_errata()
+
+
+def load_all() -> list:
+    """Import every ``lossbook.chains.ch*`` module; return the modules, sorted by name."""
+    modules = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("ch"):
+            modules.append(importlib.import_module(f"{__name__}.{info.name}"))
+    return modules
+
+
+def load_file(path: str | Path):
+    """Import a chain module from a file path (e.g. a test fixture) and register its claims."""
+    path = Path(path).resolve()
+    name = f"lossbook_extra_chains_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load a chain module from {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    if module not in _EXTRA_MODULES:
+        _EXTRA_MODULES.append(module)
+    return module
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim (after :func:`load_all`), by chapter then id."""
+    load_all()
+    return registered_claims()
+
+
+def chain(id: str) -> Derivation:
+    """Build and check the derivation registered as ``id``; return it (renders as math)."""
+    load_all()
+    for c in registered_claims():
+        if c.id == id:
+            return _build(c)
+    known = ", ".join(c.id for c in registered_claims())
+    raise KeyError(f"no claim {id!r}; registered: {known}")
+
+
+def _build(c: Claim) -> Derivation:
+    d = c.build()
+    if not isinstance(d, Derivation):
+        raise TypeError(f"claim {c.id!r} returned {type(d).__name__}, not a Derivation")
+    if not d.steps:
+        raise TypeError(f"claim {c.id!r} has no steps")
+    if d.name is None:
+        d.name = c.id
+    return d
+
+
+def all_errata() -> list[dict]:
+    """Every ``ERRATA`` entry of the chain modules, each with its ``module`` and ``chapter``."""
+    out = []
+    for module in load_all() + _EXTRA_MODULES:
+        chapter = module.__name__.rsplit(".", 1)[-1].split("_", 1)[0]
+        for e in getattr(module, "ERRATA", []):
+            out.append({**e, "module": module.__name__, "chapter": e.get("chapter", chapter)})
+    return out
+
+
+def run_claim(c: Claim) -> dict:
+    """Build one claim; the result record used by ``verify`` (never raises)."""
+    t0 = time.perf_counter()
+    try:
+        d = _build(c)
+    except AssertionError as exc:  # DerivationError included
+        return _record(c, "-", "fail", t0, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a crash is a failure, reported in full
+        return _record(c, "-", "fail", t0,
+                       f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}")
+    slow = max(d.steps, key=lambda s: s.seconds)
+    detail = (f"{len(d.steps)} steps; slowest step {slow.seconds:.2f} s ({slow.why})")
+    return _record(c, d.method, "pass", t0, detail)
+
+
+def _record(c: Claim, method, status, t0, detail) -> dict:
+    return {"id": c.id, "chapter": c.chapter, "method": method, "status": status,
+            "seconds": round(time.perf_counter() - t0, 3), "detail": detail}
+
+
+def run_erratum(e: dict) -> dict:
+    """Run one erratum's check: ``pass`` when the source's version is rejected."""
+    t0 = time.perf_counter()
+    label = f"{e.get('source', '?')} {e.get('section', '')}".strip()
+    try:
+        ok = e["check"]()
+        status = "pass" if ok is True else "fail"
+        detail = ("the source's version is rejected" if ok is True
+                  else f"check returned {ok!r}: the source's version was NOT rejected")
+    except Exception as exc:  # noqa: BLE001
+        status, detail = "fail", f"{type(exc).__name__}: {exc}"
+    return {"source": label, "claim": e.get("claim"), "chapter": e.get("chapter"),
+            "status": status, "seconds": round(time.perf_counter() - t0, 3), "detail": detail}
+
+
+def verify(extra_files=(), only=None) -> dict:
+    """Re-check every claim (and every erratum); ``{"claims": [...], "errata": [...]}``."""
+    load_all()
+    for path in extra_files:
+        load_file(path)
+    claims = registered_claims()
+    if only:
+        claims = [c for c in claims if c.id in only or c.chapter in only]
+    out = {"claims": [run_claim(c) for c in claims]}
+    errata = all_errata()
+    if only:
+        errata = [e for e in errata if e.get("claim") in only or e.get("chapter") in only]
+    out["errata"] = [run_erratum(e) for e in errata]
+    return out
