@@ -253,8 +253,9 @@ ERRATA = [
     dict(
         source="000_d52b67203b30a4ab.txt",
         section="Divergence, Kullback-Leibler Divergence",
-        stated=r"\sum_{x \in X} p(x) (\log(p(x)) - \log(q(x))",
-        correction=r"\sum_{x \in X} p(x) \bigl(\log p(x) - \log q(x)\bigr)",
+        stated=r"\textstyle\sum_i p_i (\log p_i - \log q_i"
+               r"\quad\text{(one bracket never closed; source's } x \text{ written as } i)",
+        correction=r"\textstyle\sum_i p_i \bigl(\log p_i - \log q_i\bigr)",
         claim="kl.log-difference",
         check=_source_unbalanced_bracket,
     ),

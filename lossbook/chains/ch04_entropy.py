@@ -263,7 +263,8 @@ ERRATA = [
     dict(
         source="000_d52b67203b30a4ab.txt",
         section="Divergence, Entropy",
-        stated=r"I(x) = -\log(p(x)),\quad H_b(p) := -\sum_x p(x)\log_b(p(x)) = E(I(X))",
+        stated=r"H_b(p) = \mathbb{E}\,I(X) \text{ for every base } b,"
+               r" \text{ with } I(x) = -\ln p(x)",
         correction=r"H_b(p) = E\bigl(I_b(X)\bigr) \text{ with } I_b(x) = -\log_b p(x)"
                    r" = I(x)/\log b",
         claim="entropy.base-change",

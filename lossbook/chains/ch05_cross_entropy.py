@@ -211,8 +211,8 @@ def _fails(build) -> bool:
 
 
 def _source_roles_swapped() -> bool:
-    # Source 000: cross-entropy is the average number of bits "to represent an event
-    # from q instead of p". Read as written (events drawn from q, code built for p)
+    # Source 000 describes cross-entropy as the average bit count of an event of q
+    # coded in place of p. Read that way (events drawn from q, code built for p)
     # that is H(q, p); the cross-entropy H(p, q) draws events from p and codes them
     # with a code built for q. For p = (1/2, 1/2), q = (1/10, 9/10) the two differ.
     return _fails(lambda: Derivation(_ce_exact(P_PAIR, Q_PAIR), name="H(p,q)")
@@ -230,8 +230,8 @@ ERRATA = [
     dict(
         source="000_d52b67203b30a4ab.txt",
         section="Divergence, Cross-Entropy",
-        stated=r"\text{cross-entropy: average number of total bits to represent an event"
-               r" from } q \text{ instead of } p",
+        stated=r"\text{cross-entropy counts the average total bits needed for an event"
+               r" of } q \text{ coded in place of } p",
         correction=r"H(p, q): \text{ average code length (bits with } \log_2\text{) of events"
                    r" drawn from } p \text{ under a code built for } q;"
                    r"\ \text{read as stated it is } H(q, p) \ne H(p, q)",
