@@ -58,8 +58,8 @@ def test_check_prints_nothing_and_renders_one_sentence(capsys):
     ok = E.check("ch01-ex1", "log(t)/log(10)")
     bad = E.check("ch01-ex1", "log(10)/log(t)")
     assert capsys.readouterr() == ("", "")
-    assert ok._repr_markdown_().startswith("✅ **ch01-ex1**")
-    assert bad._repr_markdown_().startswith("❌ **ch01-ex1**")
+    assert ok._repr_markdown_().startswith("✓ **ch01-ex1**")
+    assert bad._repr_markdown_().startswith("✗ **ch01-ex1**")
     assert "\n" not in ok._repr_markdown_() and "\n" not in bad._repr_markdown_()
 
 

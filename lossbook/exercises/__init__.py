@@ -66,7 +66,7 @@ class CheckResult:
         return self.message
 
     def _repr_markdown_(self) -> str:
-        mark = "✅" if self.correct else "❌"
+        mark = "✓" if self.correct else "✗"  # in every common font, unlike emoji
         return f"{mark} **{self.exercise_id}**: {self.message}"
 
 
