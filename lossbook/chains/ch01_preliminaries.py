@@ -143,14 +143,11 @@ def mle_bernoulli_loglik() -> Derivation:
                   r"collect, $k = \sum_i x_i$", n=sizes))
 
 
-def _loglik(p_, k_=k, n_=n):
-    return k_ * sp.log(p_) + (n_ - k_) * sp.log(1 - p_)
-
-
 @claim("mle.bernoulli-score", chapter="ch01")
 def mle_bernoulli_score() -> Derivation:
     r"""d/dp [k log p + (n - k) log(1 - p)] = (k - n p) / (p (1 - p))."""
-    return (Derivation(sp.Derivative(_loglik(p), p), name="mle.bernoulli-score")
+    loglik = k * sp.log(p) + (n - k) * sp.log(1 - p)
+    return (Derivation(sp.Derivative(loglik, p), name="mle.bernoulli-score")
             .step(k / p - (n - k) / (1 - p), "differentiate each log")
             .step((k - n * p) / (p * (1 - p)), "common denominator"))
 
