@@ -29,6 +29,7 @@ import sympy as sp
 
 from .. import symbolic as sym
 from ..derivation import Derivation, DerivationError, claim
+from .ch03_divergence import Normal
 
 n, i = sym.N, sym.K
 p = sym.probabilities("p")
@@ -216,7 +217,7 @@ def gaussian_entropy_closed_form():
 @claim("entropy.gaussian", chapter="ch04")
 def entropy_gaussian() -> Derivation:
     r"""h(N(mu, sigma^2)) = log(2 pi e sigma^2) / 2."""
-    f = gaussian_pdf(x, mu, sigma)
+    f = Normal(x, mu, sigma)
     line = (x, -sp.oo, sp.oo)
     return (Derivation(-sp.Integral(f * sp.log(f), line), name="entropy.gaussian")
             .step(sp.Integral(f * (sp.log(2 * sp.pi * sigma**2) / 2

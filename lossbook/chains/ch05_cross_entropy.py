@@ -27,7 +27,7 @@ import sympy as sp
 
 from .. import symbolic as sym
 from ..derivation import Derivation, DerivationError, claim
-from .ch03_divergence import kl_gaussians_closed_form
+from .ch03_divergence import Normal, kl_gaussians_closed_form
 
 n, i = sym.N, sym.K
 k = sym.K
@@ -168,7 +168,7 @@ def ce_gaussians_closed_form():
 @claim("ce.gaussian", chapter="ch05")
 def ce_gaussian() -> Derivation:
     r"""H(N(mu_1, sigma_1^2), N(mu_2, sigma_2^2)) = -E_p[log q(X)] in closed form."""
-    p1, p2 = gaussian_pdf(x, mu1, sigma1), gaussian_pdf(x, mu2, sigma2)
+    p1, p2 = Normal(x, mu1, sigma1), Normal(x, mu2, sigma2)
     line = (x, -sp.oo, sp.oo)
     return (Derivation(-sp.Integral(p1 * sp.log(p2), line), name="ce.gaussian")
             .step(sp.Integral(p1 * (sp.log(2 * sp.pi * sigma2**2) / 2
