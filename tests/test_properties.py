@@ -151,8 +151,9 @@ def test_losses_nonnegative_and_reductions_agree(case):
     if np.isinf(scale):  # e.g. binary cross-entropy of probability 0 against target 1
         assert total == np.inf and mean == np.inf
     else:
-        assert abs(float(total) - float(mean) * count) <= t * scale + 1e-300  # sum = mean x n
-        assert abs(float(np.sum(none, dtype=np.float64)) - float(total)) <= t * scale + 1e-300
+        floor = 2 * float(np.finfo(first.dtype).smallest_subnormal)  # subnormals: absolute ulps
+        assert abs(float(total) - float(mean) * count) <= t * scale + floor  # sum = mean x n
+        assert abs(float(np.sum(none, dtype=np.float64)) - float(total)) <= t * scale + floor
     assert none.dtype == total.dtype == mean.dtype == first.dtype
 
 
