@@ -26,18 +26,25 @@ def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _prepare(p, q, axis, base):
-    """Validated float arrays (broadcast together, one dtype), the axis, and ``log(base)``."""
+    """Validated float arrays (broadcast together, one dtype), the axis, and ``log(base)``.
+
+    The axis is resolved after broadcasting, so a single ``p`` against a batch of
+    ``q`` (or the reverse) is compared along the distributions' axis.
+    """
     scale = log_base(base)
     p = as_float(p, "p")
+    if q is not None:
+        q = as_float(q, "q")
+        check_axis(q, axis, "q")
+        check_axis(p, axis, "p")
+        p, q = broadcast_pair(p, q, "p", "q")
+        dtype = np.result_type(p.dtype, q.dtype)
+        p, q = p.astype(dtype, copy=False), q.astype(dtype, copy=False)
     ax = check_axis(p, axis, "p")
     check_distribution(p, "p", ax)
-    if q is None:
-        return p, None, ax, scale
-    q = as_float(q, "q")
-    check_distribution(q, "q", check_axis(q, axis, "q"))
-    p, q = broadcast_pair(p, q, "p", "q")
-    dtype = np.result_type(p.dtype, q.dtype)
-    return p.astype(dtype, copy=False), q.astype(dtype, copy=False), ax, scale
+    if q is not None:
+        check_distribution(q, "q", ax)
+    return p, q, ax, scale
 
 
 def _in_base(values: np.ndarray, scale):

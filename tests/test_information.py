@@ -153,3 +153,15 @@ def test_one_hot_integer_distributions(name):
     got = _call(name, p, q)
     want = _scipy_ref(name, p.astype(float), None if name == "entropy" else q, None)
     np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("fn", [lb.cross_entropy, lb.kl_divergence])
+def test_one_distribution_against_a_batch(fn):
+    """The axis is resolved after broadcasting: one p against a batch of q (and the
+    reverse) gives one value per row, equal to the row-by-row values."""
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    q = np.array([[0.25] * 4, [0.4, 0.3, 0.2, 0.1], [0.1, 0.2, 0.3, 0.4]])
+    rows = np.array([fn(p, qi) for qi in q])
+    np.testing.assert_allclose(fn(p, q), rows, rtol=1e-14)
+    np.testing.assert_allclose(fn(q, p), np.array([fn(qi, p) for qi in q]), rtol=1e-14)
+    np.testing.assert_allclose(fn(p[:, None], q.T, axis=0), rows, rtol=1e-14)
