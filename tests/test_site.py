@@ -96,6 +96,9 @@ async (timeoutMs) => {
     }
     if (problems.length) out.errors.push({tex: m.math.slice(0, 200), problems});
   }
+  // Display formulas wider than the text column (they scroll sideways): reported only.
+  out.wide = Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+    .filter((c) => c.scrollWidth > c.clientWidth + 1).length;
   // The same, read from the rendered DOM (CHTML output).
   out.domErrors = Array.from(document.querySelectorAll('mjx-merror'))
     .map((e) => e.getAttribute('data-mjx-error') || e.textContent.slice(0, 120));
@@ -259,6 +262,7 @@ def check_page(browser, base_url: str, page_path: str, html_dir: Path, screensho
     timing = {
         "math_ready_ms": round(math["readyMs"], 1) if math.get("readyMs") else None,
         "formulas": math.get("formulas", 0),
+        "wide_formulas": math.get("wide", 0),
         "images": images["count"],
         "seconds_in_test": round(elapsed, 2),
     }
