@@ -68,6 +68,7 @@ modules and ``python -m lossbook verify`` re-checks every claim.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import random
 import re
@@ -97,13 +98,24 @@ __all__ = [
 STRATEGY_SECONDS = 10.0
 #: Seconds all strategies of one check (one concrete instance) may take together.
 CHECK_SECONDS = 30.0
+#: Search for numeric counterexamples (they only ever reject, and make failing fast).
+#: The tests switch it off to show that the symbolic strategies alone reject wrong steps.
+USE_COUNTEREXAMPLES = True
 
 _RANK = {"symbolic": 2, "concrete": 1, "numeric": 0}
 _RELATIONS = ("=", "<=", ">=", "~", "d/dx")
 
 
 class DerivationError(AssertionError):
-    """A step SymPy could not prove (or a check that found a counterexample)."""
+    """A step SymPy could not prove (or a check that found a counterexample).
+
+    ``counterexample`` is None or ``(point, previous_value, claimed_value)``: a point
+    (symbol -> number) where the claimed relation visibly fails.
+    """
+
+    def __init__(self, message: str, counterexample=None):
+        super().__init__(message)
+        self.counterexample = counterexample
 
 
 class _Timeout(BaseException):
@@ -146,14 +158,13 @@ def _time_limit(seconds: float | None):
 
 
 def _attempt(fn, seconds):
-    """Run ``fn()``; None if it times out or SymPy raises."""
+    """Run ``fn()``; None if it times out or SymPy raises (a crash is "not proved")."""
     try:
         with _time_limit(seconds):
             return fn()
     except _Timeout:
         return None
-    except (TypeError, ValueError, NotImplementedError, AttributeError,
-            RecursionError, ZeroDivisionError, sp.PolynomialError):
+    except Exception:  # noqa: BLE001 - SymPy raises many kinds; none of them proves anything
         return None
 
 
@@ -336,12 +347,44 @@ def _indexed_to_symbols(expr):
     return expr.xreplace(mapping) if mapping else expr
 
 
+@functools.lru_cache(maxsize=512)
+def _integral_value(integral):
+    """``integral.doit()``, remembered: evaluating the same integral twice gives the same
+    answer, so re-checks (the mutation tests, verify after a notebook) skip the work.
+
+    The integrand is expanded first (often several times faster for Gaussian moments);
+    that answer is used only if it is a finite closed form, else plain ``doit()``.
+    """
+    expanded = sp.expand(integral.function)
+    if expanded != integral.function:
+        value = _attempt(lambda: integral.func(expanded, *integral.limits).doit(), 20.0)
+        if value is not None and not value.has(sp.Integral, sp.nan, sp.oo, -sp.oo, sp.zoo):
+            return value
+    return integral.doit()
+
+
 def _concretize(expr, subs: dict, evaluate: bool = True):
-    expr = sp.sympify(expr)
+    """``expr`` with ``subs`` applied, display heads unfolded, sums/derivatives/integrals
+    evaluated (``evaluate``) and ``x[3]`` turned into plain symbols. Remembered: it is a
+    pure function of its arguments, and a line is concretized as the end of one step and
+    the start of the next (and again by every re-check)."""
+    expr, key = sp.sympify(expr), tuple(subs.items())
+    try:
+        hash(expr)
+    except TypeError:  # a mutable matrix: not cached
+        return _concretize_cached.__wrapped__(expr, key, evaluate)
+    return _concretize_cached(expr, key, evaluate)
+
+
+@functools.lru_cache(maxsize=4096)
+def _concretize_cached(expr, subs: tuple, evaluate: bool):
     if subs:
-        expr = expr.subs(subs)
+        expr = expr.subs(dict(subs))
     expr = _unfold(expr)
     if evaluate:
+        if expr.has(sp.Integral):
+            expr = expr.replace(lambda e: isinstance(e, sp.Integral),
+                                lambda e: _integral_value(e))
         expr = expr.doit()
         expr = _unfold(expr)
     return _indexed_to_symbols(expr)
@@ -818,9 +861,47 @@ def _sample_value(s, rng: random.Random, scale: float):
     return sp.Float(rng.uniform(-2.0, 2.0) * max(scale, 0.5), 30)
 
 
+class _NoValue(Exception):
+    pass
+
+
+def _quad(integral):
+    """A one-dimensional definite integral with numeric limits, by mpmath.quad (30 digits)."""
+    import mpmath
+
+    if len(integral.limits) != 1 or len(integral.limits[0]) != 3:
+        raise _NoValue
+    var, lo, hi = integral.limits[0]
+    body = integral.function
+    if body.free_symbols - {var} or lo.free_symbols or hi.free_symbols:
+        raise _NoValue
+
+    def mp(v):
+        if v == sp.oo:
+            return mpmath.inf
+        if v == -sp.oo:
+            return -mpmath.inf
+        return mpmath.mpf(str(sp.N(v, 35)))
+
+    f = sp.lambdify(var, body, "mpmath")
+    with mpmath.workdps(30):
+        value, err = mpmath.quad(f, [mp(lo), mp(hi)], error=True)
+        if not mpmath.isfinite(value) or err > mpmath.mpf("1e-18") * (1 + abs(value)):
+            raise _NoValue
+        re_, im_ = mpmath.nstr(mpmath.re(value), 30), mpmath.nstr(mpmath.im(value), 30)
+    return sp.Float(re_, 30) + sp.I * sp.Float(im_, 30)
+
+
 def _evaluate(e, point):
+    """The value of ``e`` at ``point`` as a float, or None (not real, not finite, failed).
+
+    One-dimensional integrals are done by mpmath.quad with its error estimate checked
+    (much faster than SymPy's evalf of an Integral)."""
     try:
-        v = sp.N(e.xreplace(point), 30)
+        v = e.xreplace(point)
+        if v.has(sp.Integral):
+            v = v.replace(lambda t: isinstance(t, sp.Integral), _quad)
+        v = sp.N(v, 30)
     except Exception:  # noqa: BLE001 - any evaluation failure means "no value here"
         return None
     if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
@@ -835,14 +916,19 @@ def _evaluate(e, point):
     return re_
 
 
-def _points(symbols, constraints_subs, rng, count, tries=60):
-    """Random points satisfying the symbols' assumptions and the substituted constraints."""
+def _points(symbols, constraints_subs, rng, count, tries=60, scale=2.0):
+    """Random points satisfying the symbols' assumptions and the substituted constraints.
+
+    Magnitudes up to about ``scale``, shrinking when constraints keep failing (so that
+    e.g. ``p_n = 1 - p_1 - ... - p_{n-1}`` stays positive).
+    """
     symbols = sorted(symbols, key=sp.default_sort_key)
     out = []
+    base = scale
     for attempt in range(tries):
         if len(out) >= count:
             break
-        scale = 2.0 * 0.75 ** (attempt // 3)
+        scale = base * 0.75 ** (attempt // 3)
         point = {s: _sample_value(s, rng, scale) for s in symbols}
         ok = True
         for solved, value in constraints_subs.items():
@@ -862,6 +948,8 @@ def _points(symbols, constraints_subs, rng, count, tries=60):
 
 def _counterexample(a, b, relation, constraints, rng, count=3):
     """A point (dict) where a relation b fails clearly, or None. Only ever used to reject."""
+    if not USE_COUNTEREXAMPLES:
+        return None
     (a2, b2), subs = _apply_constraints([a, b], constraints)
     symbols = (a2.free_symbols | b2.free_symbols | set().union(
         *(v.free_symbols for v in subs.values()))) if subs else (a2.free_symbols | b2.free_symbols)
@@ -970,7 +1058,8 @@ class Derivation:
                 if bad[relation]:
                     raise DerivationError(self._message(
                         len(self.steps), step, prev, inst, a - b,
-                        counter=(point, va, vb), headline="fails the numeric check"))
+                        counter=(point, va, vb), headline="fails the numeric check"),
+                        (point, va, vb))
                 checked += 1
         if checked == 0:
             raise DerivationError(f"{self._where(len(self.steps), step)}: no point could be "
@@ -1053,6 +1142,14 @@ class Derivation:
                     step.method, step.how = "symbolic", how
                     step.seconds = time.perf_counter() - t0
                     return
+            if step.n is None and (inst.a.has(sp.Integral) or inst.b.has(sp.Integral)):
+                # evaluating integrals symbolically is slow: look for a numeric
+                # counterexample first (quadrature), which can only reject
+                counter = _counterexample(inst.a, inst.b, "=", inst.constraints,
+                                          random.Random(4321 + index), count=2)
+                if counter:
+                    raise DerivationError(self._message(
+                        index, step, prev, inst, inst.a - inst.b, counter=counter), counter)
         if step.n is not None and step.relation in ("=", "d/dx"):
             # one symbolic attempt first: if it works the step holds for every n
             inst = next(self._instances(prev, step, concrete=False))
@@ -1078,26 +1175,36 @@ class Derivation:
         rel = step.relation
         a, b = inst.a, inst.b
         if rel in ("=", "d/dx"):
-            (a2, b2), _ = _apply_constraints([a, b], inst.constraints)
-            d = a2 - b2
-            how = _cheap_zero(d)
-            if how:
-                return how
+            # first without the equations (the symbols keep their signs), then with them
+            diffs = [a - b]
+            if inst.constraints:
+                (a2, b2), _ = _apply_constraints([a, b], inst.constraints)
+                if a2 - b2 != diffs[0]:
+                    diffs.append(a2 - b2)
+            for d in diffs:
+                how = _cheap_zero(d)
+                if how:
+                    return how + (" using the stated equations" if d is not diffs[0] else "")
             counter = _counterexample(a, b, "=", inst.constraints, rng)
             if counter:
-                raise DerivationError(self._message(index, step, prev, inst, d, counter=counter))
-            deadline = time.perf_counter() + CHECK_SECONDS
-            with _deadline(deadline):
-                how = _expensive_zero(d)
-            if how:
-                return how
-            raise DerivationError(self._message(index, step, prev, inst, d))
+                raise DerivationError(
+                    self._message(index, step, prev, inst, diffs[-1], counter=counter), counter)
+            with _deadline(time.perf_counter() + CHECK_SECONDS):
+                for d in diffs:
+                    how = _expensive_zero(d)
+                    if how:
+                        return how + (" using the stated equations" if d is not diffs[0]
+                                      else "")
+            raise DerivationError(self._message(index, step, prev, inst, diffs[-1]))
         if rel in ("<=", ">="):
             g = b - a if rel == "<=" else a - b
             counter = _counterexample(a, b, rel, inst.constraints, rng)
             if counter:
-                raise DerivationError(self._message(index, step, prev, inst, g, counter=counter))
-            how = _prove_nonneg(g, step.lemmas, inst.constraints)
+                raise DerivationError(self._message(index, step, prev, inst, g, counter=counter),
+                                      counter)
+            how = None
+            with _deadline(time.perf_counter() + CHECK_SECONDS):
+                how = _prove_nonneg(g, step.lemmas, inst.constraints)
             if how:
                 return how
             raise DerivationError(self._message(
@@ -1134,7 +1241,11 @@ class Derivation:
             lines.append(f"  checked instance: {inst.label}")
             lines.append(f"    previous: {sp.sstr(inst.a)}")
             lines.append(f"    claimed:  {sp.sstr(inst.b)}")
-        simp = _attempt(lambda: sp.simplify(diff), 3.0)
+        simp = None
+        if not diff.has(sp.Integral) and sp.count_ops(diff) < 120:
+            simp = _attempt(lambda: sp.simplify(diff), 1.0)
+        if simp is None and not diff.has(sp.Integral):
+            simp = _attempt(lambda: sp.cancel(sp.together(sp.expand_power_exp(diff))), 0.5)
         lines.append(f"  simplified difference: {sp.sstr(simp if simp is not None else diff)}")
         if counter:
             point, va, vb = counter
@@ -1255,7 +1366,10 @@ def _text(s: str) -> str:
 
 
 def _reason_latex(step: Step) -> str:
-    """``\\text{(why; note)}`` with ``$...$`` parts of ``why`` set as math."""
+    """``\\text{(why; note)}`` with ``$...$`` parts of ``why`` set as math.
+
+    A reason with no ``$`` that contains a backslash is taken as LaTeX math as a whole.
+    """
     notes = []
     if step.method.startswith("concrete"):
         lo_hi = step.method.split("=", 1)[1]
@@ -1267,7 +1381,10 @@ def _reason_latex(step: Step) -> str:
         notes.append(f"as ${sp.latex(sym)} \\to {sp.latex(point)}$")
     for lem in step.lemmas:
         notes.append(f"by ${lem.latex()}$")
-    full = step.why + ("; " + "; ".join(notes) if notes else "")
+    why = step.why
+    if "$" not in why and "\\" in why:  # a reason written as LaTeX math throughout
+        why = "$" + why + "$"
+    full = why + ("; " + "; ".join(notes) if notes else "")
     parts = full.split("$")
     out = []
     for j, part in enumerate(parts):
