@@ -36,7 +36,9 @@ Relations (``relation=``):
     (``Derivative(previous, x).doit()`` must equal the new line as for ``"="``).
 
 Dimensions: ``n=(n_symbol, range(2, 7))`` checks the step for every concrete
-``n`` in the range, and for every value 1..n of each integer symbol used as an index
+``n`` in the range (any integer symbol and nonnegative values will do, e.g. a label
+``(z, (0, 1))``; the label then reads ``concrete z=0..1``), and for every value 1..n of
+each integer symbol used as an index
 (inside ``x[i]`` or ``KroneckerDelta(i, j)``): sums are written out with ``.doit()``
 and ``x[3]`` becomes a plain symbol with the IndexedBase's assumptions. Before the
 concrete checks the step is tried once symbolically (cheap strategies only); if that
@@ -574,8 +576,10 @@ def _logs_positive(expr) -> bool:
     """True when every factor of every log argument is provably positive."""
     for lg in expr.atoms(sp.log):
         for f in sp.Mul.make_args(lg.args[0]):
+            if f.is_Pow and not f.exp.is_real:
+                return False
             base = f.base if f.is_Pow else f
-            if not (base.is_positive or (f.is_Pow and f.exp.is_integer and f.is_positive)):
+            if not base.is_positive:
                 return False
     return True
 
@@ -788,9 +792,9 @@ def _log_reduced(g):
         return None
     b = plus[0] if plus else sp.Integer(1)
     a = minus[0] if minus else sp.Integer(1)
-    if not (a.is_positive and b.is_positive):
-        return None
     r = sp.Add(*rest)
+    if not (a.is_positive and b.is_positive and r.is_real):
+        return None
     return b * sp.exp(r) - a if r != 0 else b - a
 
 
@@ -1066,7 +1070,7 @@ class Derivation:
                                   "evaluated for the numeric check")
         step.how = f"{checked} random points"
         if step.n:
-            step.how += f" for n={_range_text(step.n[1])}"
+            step.how += f" for {step.n[0]}={_range_text(step.n[1])}"
         step.seconds = time.perf_counter() - t0
         self.steps.append(step)
         return self
@@ -1103,6 +1107,8 @@ class Derivation:
             indices = _index_symbols([e for e in exprs if isinstance(e, sp.Expr)])
             subs_list = []
             for nv in values:
+                if indices and nv < 1:
+                    raise ValueError(f"{nsym}={nv} leaves no index values to check")
                 for combo in itertools.product(range(1, nv + 1), repeat=len(indices)):
                     subs = {nsym: nv, **dict(zip(indices, combo, strict=True))}
                     label = ", ".join(f"{k}={v}" for k, v in subs.items())
@@ -1126,7 +1132,7 @@ class Derivation:
                     kind = "ge" if isinstance(f, sp.Ge | sp.Le) else "gt"
                     constraints.append((gap.xreplace(mapping), kind))
             yield _Instance(label, a.xreplace(mapping), b.xreplace(mapping), constraints,
-                            {"subs": subs})
+                            {"subs": subs, "mapping": mapping})
 
     def _check(self, index: int, step: Step) -> None:
         t0 = time.perf_counter()
@@ -1167,7 +1173,8 @@ class Derivation:
             how = self._check_instance(index, step, prev, inst, rng)
             if how not in hows:
                 hows.append(how)
-        step.method = f"concrete n={_range_text(step.n[1])}" if concrete else "symbolic"
+        step.method = (f"concrete {step.n[0]}={_range_text(step.n[1])}" if concrete
+                       else "symbolic")
         step.how = "; ".join(hows)
         step.seconds = time.perf_counter() - t0
 
@@ -1213,7 +1220,8 @@ class Derivation:
         if rel == "~":
             (a2, b2), _ = _apply_constraints([a, b], inst.constraints)
             sym, point, *direction = step.limit
-            sym = _concretize(sym, inst.extra.get("subs", {}))
+            sym = _concretize(sym, inst.extra.get("subs", {})).xreplace(
+                inst.extra.get("mapping", {}))
             d = a2 / b2 if step.approx == "ratio" else a2 - b2
             target = 1 if step.approx == "ratio" else 0
             args = (d, sym, point) + ((direction[0],) if direction else ())
@@ -1301,15 +1309,15 @@ def _check_n(n):
     if not (isinstance(n, tuple) and len(n) == 2 and isinstance(n[0], sp.Symbol)):
         raise TypeError("n= must be (symbol, range), e.g. (n, range(2, 7))")
     values = list(n[1])
-    if not values or any(int(v) != v or v < 1 for v in values):
-        raise ValueError("n= range must hold positive integers")
+    if not values or any(int(v) != v or v < 0 for v in values):
+        raise ValueError("n= range must hold nonnegative integers")
     return (n[0], range(values[0], values[-1] + 1) if values == list(
         range(values[0], values[-1] + 1)) else tuple(values))
 
 
 def _range_text(values) -> str:
     values = list(values)
-    if values == list(range(values[0], values[-1] + 1)) and len(values) > 1:
+    if values == list(range(values[0], values[-1] + 1)) and len(values) > 2:
         return f"{values[0]}..{values[-1]}"
     return ",".join(str(v) for v in values)
 
@@ -1372,8 +1380,9 @@ def _reason_latex(step: Step) -> str:
     """
     notes = []
     if step.method.startswith("concrete"):
-        lo_hi = step.method.split("=", 1)[1]
-        notes.append("checked for $n = " + lo_hi.replace("..", r", \dots, ") + "$ only")
+        name, lo_hi = step.method.split(" ", 1)[1].split("=", 1)
+        values = lo_hi.replace("..", r", \dots, ").replace(",", ", ").replace(",  ", ", ")
+        notes.append(f"checked for ${sp.latex(sp.Symbol(name))} = {values}$ only")
     elif step.method == "numeric":
         notes.append("numeric check only")
     if step.relation == "~":

@@ -51,8 +51,9 @@ def built(claim_id):
 
 
 # ------------------------------------------------------------------- correct chains
-MY_CLAIMS = ["sigmoid.derivative", "sigmoid.one-minus", "bce.grad", "bce.logits-softplus",
-             "mse.sigmoid-grad", "softplus.linear-tail", "softmax.shift", "softmax.jacobian",
+MY_CLAIMS = ["bernoulli.sigmoid", "ce.log-softmax", "sigmoid.derivative", "sigmoid.one-minus",
+             "bce.grad", "bce.logits-softplus", "mse.sigmoid-grad", "softplus.linear-tail",
+             "softmax.shift", "softmax.jacobian",
              "ce.softmax-grad", "lse.max-limit", "lse.bounds"]
 
 

@@ -1,12 +1,13 @@
 r"""Chapter 6, sigmoid and binary cross-entropy: the checked derivations.
 
-Claims: ``sigmoid.derivative`` (:math:`\sigma' = \sigma(1-\sigma)`), ``sigmoid.one-minus``
-(:math:`1 - \sigma(u) = \sigma(-u)`), ``bce.logits-softplus`` (binary cross-entropy of
-:math:`\sigma(z)` is :math:`\zeta(z) - yz`), ``bce.grad`` (its derivative in the logit is
-:math:`\sigma(z) - y`), ``mse.sigmoid-grad`` (the squared loss on a sigmoid has the
-gradient :math:`-2(y-\sigma)\sigma(1-\sigma)`, which vanishes when the sigmoid
-saturates) and ``softplus.linear-tail`` (:math:`\zeta(-z) \approx -z` as
-:math:`z \to -\infty`).
+Claims: ``bernoulli.sigmoid`` (normalising :math:`e^{yz}` over :math:`z \in \{0, 1\}`
+gives :math:`\sigma((2z-1)y)`, checked for both values of z), ``sigmoid.derivative``
+(:math:`\sigma' = \sigma(1-\sigma)`), ``sigmoid.one-minus`` (:math:`1 - \sigma(u) = \sigma(-u)`),
+``bce.logits-softplus`` (binary cross-entropy of :math:`\sigma(z)` is :math:`\zeta(z) - yz`),
+``bce.grad`` (its derivative in the logit is :math:`\sigma(z) - y`), ``mse.sigmoid-grad``
+(the squared loss on a sigmoid has the gradient :math:`-2(y-\sigma)\sigma(1-\sigma)`, which
+vanishes when the sigmoid saturates) and ``softplus.linear-tail`` (:math:`\zeta(-z) \approx -z`
+as :math:`z \to -\infty`).
 
 Sources: Heinzer 2020 (000), the flash-card deck (001), Lei Mao (002); errors found in
 them are listed in ``ERRATA`` below, each with a check that the source's version fails.
@@ -25,6 +26,22 @@ x = sp.Symbol("x", real=True)
 u = sp.Symbol("u", real=True)
 z = sp.Symbol("z", real=True)
 y = sp.Symbol("y", real=True)
+
+
+zl = sp.Symbol("z", integer=True, nonnegative=True)  # a label in {0, 1}
+
+
+@claim("bernoulli.sigmoid", chapter="ch06")
+def bernoulli_sigmoid() -> Derivation:
+    """Unnormalised log-probability y z, normalised over z in {0, 1}: P(z) = sigma((2z-1) y)."""
+    return (
+        Derivation(sp.exp(y * zl) / sp.Sum(sp.exp(y * sp.Symbol("w", integer=True)),
+                                            (sp.Symbol("w", integer=True), 0, 1)),
+                   name="bernoulli.sigmoid")
+        .step(sp.exp(y * zl) / (1 + sp.exp(y)), "write out the two terms of the sum")
+        .step(Sigmoid((2 * zl - 1) * y), "for $z = 1$: $e^{y}/(1+e^{y}) = \\sigma(y)$; "
+              "for $z = 0$: $1/(1+e^{y}) = \\sigma(-y)$", n=(zl, (0, 1)))
+    )
 
 
 @claim("sigmoid.derivative", chapter="ch06")

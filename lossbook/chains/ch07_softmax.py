@@ -2,9 +2,11 @@ r"""Chapter 7, softmax and multi-class cross-entropy: the checked derivations.
 
 Claims: ``softmax.shift`` (adding a constant to every logit leaves the softmax
 unchanged), ``softmax.jacobian`` (:math:`\partial s_i/\partial x_j = s_i(\delta_{ij} - s_j)`),
-``ce.softmax-grad`` (:math:`\partial/\partial x_j` of :math:`-\sum_k y_k \log s_k` is
-:math:`s_j - y_j` when :math:`\sum_k y_k = 1`), ``lse.max-limit`` (log-sum-exp tends to
-the maximum as the gap to the other entries grows) and ``lse.bounds``
+``ce.log-softmax`` (:math:`-\log s_i = -x_i + \operatorname{logsumexp}(x)`, the loss as
+a linear term plus log-sum-exp), ``ce.softmax-grad`` (:math:`\partial/\partial x_j` of
+:math:`-\sum_k y_k \log s_k` is :math:`s_j - y_j` when :math:`\sum_k y_k = 1`),
+``lse.max-limit`` (log-sum-exp tends to the maximum as the gap to the other entries
+grows) and ``lse.bounds``
 (:math:`\max_k x_k \le \operatorname{logsumexp}(x) \le \max_k x_k + \log n`).
 
 Statements over the dimension n that SymPy cannot prove for a symbolic n are checked
@@ -75,6 +77,17 @@ def ce_softmax_grad() -> Derivation:
         .step(-y[j] + s_j * _sum(y[k]), r"$\delta_{kj}$ keeps only the term $k = j$",
               n=N_RANGE)
         .step(s_j - y[j], r"$\sum_k y_k = 1$", n=N_RANGE)
+    )
+
+
+@claim("ce.log-softmax", chapter="ch07")
+def ce_log_softmax() -> Derivation:
+    return (
+        Derivation(-sp.log(Softmax(x, i, n)), name="ce.log-softmax")
+        .step(-sp.log(sp.exp(x[i]) / _sum(sp.exp(x[k]))), "definition of the softmax")
+        .step(-sp.log(sp.exp(x[i])) + sp.log(_sum(sp.exp(x[k]))),
+              "$\\log(a/b) = \\log a - \\log b$ (both positive)", n=N_RANGE)
+        .step(-x[i] + LogSumExp(x, n), r"$\log e^{x_i} = x_i$", n=N_RANGE)
     )
 
 
