@@ -177,7 +177,8 @@ class Lemma:
     ``var`` carries the domain as SymPy assumptions (``positive=True`` ...). ``lhs``
     must be a single function applied to ``var`` (``log(u)``, ``exp(w)``): applying the
     lemma to an expression replaces every ``f(w)`` whose argument satisfies the domain
-    by ``rhs(w) -+ S`` with a fresh slack ``S >= 0``.
+    by ``rhs(w) -+ S`` with a fresh slack ``S >= 0`` (inside a sum over ``k`` an indexed
+    slack ``S[k] >= 0``: one per term).
 
     The proof of ``h = rhs - lhs >= 0`` (or ``lhs - rhs``) on the domain is one of:
     ``h.is_nonnegative``; convexity (``h''`` is nonnegative on the domain, ``h'`` has a
@@ -233,12 +234,17 @@ class Lemma:
         self.proof  # noqa: B018 - a lemma is used only once it is proved
         head = self.lhs.func
 
+        bound_vars = _bound_symbols(expr)
+
         def bounded(w):
             key = (self.name, w)
             if key not in slacks:
-                slacks[key] = sp.Dummy(f"S{len(slacks)}", nonnegative=True)
+                # inside a sum the slack depends on the index: an indexed slack S[k]
+                slacks[key] = sp.IndexedBase(f"_slack{len(slacks)}", nonnegative=True)
+            inside = sorted(w.free_symbols & bound_vars, key=lambda v: v.name)
+            slack = slacks[key][tuple(inside)] if inside else slacks[key].label
             bound = self.rhs.subs(self.var, w)
-            return bound - slacks[key] if self.relation == "<=" else bound + slacks[key]
+            return bound - slack if self.relation == "<=" else bound + slack
 
         def replace(e):
             w = e.args[0]
@@ -536,19 +542,33 @@ def _apply_constraints(exprs, constraints):
     return [e.xreplace(subs) for e in exprs], subs
 
 
+def _bound_symbols(expr) -> set:
+    """The summation/integration variables of every Sum, Product and Integral in expr.
+
+    A rewrite that maps a subexpression to a fresh symbol must leave alone anything
+    that mentions one of these: inside the sum it depends on the index.
+    """
+    out: set = set()
+    for obj in expr.atoms(sp.Sum, sp.Product, sp.Integral):
+        out |= set(obj.variables)
+    return out
+
+
 # =================================================================== equality strategies
 def _exp_atoms_to_symbols(expr):
     """exp(a + b) -> U_a U_b, exp(c t) -> U_t**c: rational in independent positive U's.
 
     Treating U_t as independent of t is sound: an identity in independent variables
-    holds in particular when U_t = e^t.
+    holds in particular when U_t = e^t. Exponentials of anything that mentions a
+    summation index stay as they are (they are not one number).
     """
     expr = sp.expand_power_exp(expr)
+    bound = _bound_symbols(expr)
     table: dict = {}
 
     def sym_for(term):
-        if term not in table:
-            table[term] = sp.Dummy("U", positive=True)
+        if term not in table:  # e^t > 0 only for real t
+            table[term] = sp.Dummy("U", positive=True) if term.is_real else sp.Dummy("U")
         return table[term]
 
     def repl(arg):
@@ -564,7 +584,8 @@ def _exp_atoms_to_symbols(expr):
                 out *= sym_for(part)
         return out
 
-    return expr.replace(lambda e: isinstance(e, sp.exp), lambda e: repl(e.args[0]))
+    return expr.replace(lambda e: isinstance(e, sp.exp) and not (e.free_symbols & bound),
+                        lambda e: repl(e.args[0]))
 
 
 def _is_zero_rational(d):
@@ -660,6 +681,10 @@ def _case_splits(expr):
     if not atoms:
         return None
     atom = sorted(atoms, key=sp.default_sort_key)[0]
+    if atom.free_symbols & _bound_symbols(expr):
+        return None  # a Max inside a sum depends on the index
+    if not all(a.is_real for a in atom.args):
+        return None  # the cases "a >= 0" and "a <= 0" cover only real values
     cases = []
     if isinstance(atom, sp.Abs):
         conditions = [[atom.args[0]], [-atom.args[0]]]
@@ -821,6 +846,23 @@ def _prove_nonneg(g, lemmas, constraints) -> str | None:
     return None
 
 
+def _combine_sums(g):
+    """A linear combination of sums over one range as a single sum (finite sums are
+    linear), its summand expanded; None if g is not such a combination."""
+    parts = []
+    for term in sp.Add.make_args(g):
+        objs = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        if len(objs) != 1:
+            return None
+        coeff = term / objs[0]
+        if coeff.free_symbols & set(objs[0].variables):
+            return None
+        parts.append((coeff, objs[0]))
+    if len(parts) < 2 or any(o.limits != parts[0][1].limits for _, o in parts):
+        return None
+    return sp.Sum(sp.expand(sp.Add(*[c * o.function for c, o in parts])), *parts[0][1].limits)
+
+
 def _prove_piece(h, lemmas) -> bool:
     """Prove h >= 0: cheap forms of every candidate first, then the expensive ones."""
     candidates = [h]
@@ -839,6 +881,11 @@ def _prove_piece(h, lemmas) -> bool:
                     lemmed = lem.apply(lemmed, slacks)
                 if lemmed != base and lemmed not in candidates:
                     candidates.append(lemmed)
+    for cand in list(candidates):
+        if cand.has(sp.Sum):
+            combined = _attempt(lambda cand=cand: _combine_sums(cand), 3.0)
+            if combined is not None:
+                candidates.append(combined)
     for expensive in (False, True):
         for c in candidates:
             if _attempt(lambda c=c, e=expensive: _prove_nonneg_basic(c, e), STRATEGY_SECONDS):

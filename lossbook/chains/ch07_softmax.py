@@ -44,7 +44,8 @@ def softmax_shift() -> Derivation:
         Derivation(sp.exp(x[i] + c) / _sum(sp.exp(x[k] + c)), name="softmax.shift")
         .step(sp.exp(c) * sp.exp(x[i]) / _sum(sp.exp(c) * sp.exp(x[k])),
               "$e^{a+b} = e^{a} e^{b}$", n=N_RANGE)
-        .step(sp.exp(c) * sp.exp(x[i]) / (sp.exp(c) * total),
+        .step(sp.Mul(sp.exp(c), sp.exp(x[i]), sp.Pow(sp.Mul(sp.exp(c), total, evaluate=False),
+                                                      -1, evaluate=False), evaluate=False),
               "the constant $e^{c}$ comes out of the sum", n=N_RANGE)
         .step(Softmax(x, i, n), "cancel $e^{c}$", n=N_RANGE)
     )
