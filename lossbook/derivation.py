@@ -137,7 +137,8 @@ def _time_limit(seconds: float | None):
 
     Limits nest: an inner limit never outlasts the enclosing one.
     """
-    if seconds is None or threading.current_thread() is not threading.main_thread():
+    if (seconds is None or not hasattr(signal, "setitimer")  # e.g. Windows: no limit
+            or threading.current_thread() is not threading.main_thread()):
         yield
         return
     now = time.monotonic()

@@ -74,7 +74,8 @@ def test_kill_rate_summary():
         for e in r["equivalent"]:
             print(f"  equivalent: {cid} {e}")
     assert killed == total
-    assert total >= 2 * steps  # most steps give several false mutants
+    if len(RESULTS) == len(CLAIMS):  # all claims ran here (not split by pytest-xdist)
+        assert total >= 2 * steps  # most steps give several false mutants
 
 
 # Macros defined by MathJax 3's base and ams packages (a subset: the ones a formula in
