@@ -17,9 +17,9 @@ Relations (``relation=``):
     positive), case splits on ``Max``/``Min``/``Abs`` of symbols, ``simplify``,
     ``rewrite(exp)``, and ``Expr.equals`` (which answers True only from a proof).
 ``"<="`` / ``">="``
-    the new line is ``>=`` / ``<=`` ... precisely: ``"<="`` means *previous <= new* and
-    ``">="`` means *previous >= new*, as when reading the aligned chain
-    ``a <= b >= c``. Proved by showing the gap is nonnegative with SymPy's assumptions
+    ``"<="`` means *previous <= new* and ``">="`` means *previous >= new*, as the
+    aligned chain reads (``a &\le b``). Proved by showing the gap is nonnegative with
+    SymPy's assumptions
     (``is_nonnegative`` of normal forms, the sign of numerator and denominator,
     ``log A >= 0`` from ``A - 1 >= 0``), after case splits on ``Max``/``Min`` and after
     applying the :class:`Lemma` objects passed as ``lemma=``. A lemma such as
@@ -27,7 +27,8 @@ Relations (``relation=``):
     proved when it is built (a convex function at its stationary point, or a monotone
     function from its end point); applying it replaces each matching atom
     ``log(w)`` (with ``w`` provably positive) by ``w - 1 - S_w`` with a fresh slack
-    ``S_w >= 0``: an exact identity, so the proof stays a proof.
+    ``S_w >= 0`` (``S[k]`` inside a sum over k): an exact identity, so the proof stays
+    a proof. Nothing else is assumed: an inequality SymPy cannot sign fails.
 ``"~"`` with ``limit=(symbol, point)`` (optionally ``approx="ratio"``)
     an approximation: ``limit(previous - new, symbol, point) == 0`` (or the ratio
     tends to 1). Shown as :math:`\approx` with the limit stated.
@@ -37,13 +38,13 @@ Relations (``relation=``):
 
 Dimensions: ``n=(n_symbol, range(2, 7))`` checks the step for every concrete
 ``n`` in the range (any integer symbol and nonnegative values will do, e.g. a label
-``(z, (0, 1))``; the label then reads ``concrete z=0..1``), and for every value 1..n of
-each integer symbol used as an index
-(inside ``x[i]`` or ``KroneckerDelta(i, j)``): sums are written out with ``.doit()``
-and ``x[3]`` becomes a plain symbol with the IndexedBase's assumptions. Before the
+``(z, (0, 1))``, labelled ``concrete z=0,1``), and for every value 1..n of each integer
+symbol used as an index (in ``x[i]`` or ``KroneckerDelta(i, j)``): sums are written out
+with ``.doit()`` and ``x[3]`` becomes a plain symbol with the IndexedBase's assumptions. Before the
 concrete checks the step is tried once symbolically (cheap strategies only); if that
 proves it, the step is ``symbolic``, otherwise it is labelled ``concrete n=2..6``,
-never "proved".
+never "proved". A rewrite never maps an expression that depends on a summation index
+to a single symbol.
 
 Assumptions (``Derivation(..., assumptions=...)``): a SymPy boolean or a list of them.
 ``Q.positive(x)`` (also ``nonnegative``, ``negative``, ``nonpositive``, ``real``,
