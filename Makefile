@@ -51,7 +51,7 @@ verify: env
 # every stored output compared; PNG data is not compared by nbval, its presence is).
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 --nbval-kernel-startup-timeout=120
 test: env chromium lint book
-	$(BIN)/python -m pytest -p no:randomly tests $(NBVAL) chapters
+	$(BIN)/python -m pytest -p no:randomly --doctest-modules lossbook tests $(NBVAL) chapters
 
 # Re-execute every chapter in place (fresh python3 kernel, top to bottom, fails on
 # the first error) and store normalised outputs: re-runs give byte-identical files.

@@ -94,21 +94,37 @@ def softmax_jacobian(x):
 
 
 def mse_grad(pred, target, reduction="mean"):
-    r""":math:`\partial (\hat y - y)^2 / \partial \hat y = 2(\hat y - y)`."""
+    r"""MSE derivative: :math:`\partial (\hat y - y)^2 / \partial \hat y = 2(\hat y - y)`.
+
+    Shapes: like ``pred``. ``"mean"`` divides by ``pred.size``.
+
+    >>> mse_grad([1.0, 2.0], [0.0, 0.0]).tolist()
+    [1.0, 2.0]
+    """
     x, t, reduction, dtype = elementwise_args(pred, target, "pred", reduction)
     with np.errstate(over="ignore"):
         return _finish(2 * (x - t), x.size, reduction, dtype)
 
 
 def mae_grad(pred, target, reduction="mean"):
-    r"""MAE derivative: :math:`\operatorname{sign}(\hat y - y)`, and 0 at 0."""
+    r"""MAE derivative: :math:`\operatorname{sign}(\hat y - y)`, and 0 at 0 (a subgradient).
+
+    >>> mae_grad([1.0, -2.0, 0.0], 0.0, reduction="sum").tolist()
+    [1.0, -1.0, 0.0]
+    """
     x, t, reduction, dtype = elementwise_args(pred, target, "pred", reduction)
     with np.errstate(over="ignore"):
         return _finish(np.sign(x - t), x.size, reduction, dtype)
 
 
 def huber_grad(pred, target, delta=1.0, reduction="mean"):
-    r"""Huber derivative: :math:`\operatorname{clip}(\hat y - y, -\delta, \delta)`."""
+    r"""Huber derivative: :math:`\operatorname{clip}(\hat y - y, -\delta, \delta)`.
+
+    Continuous at :math:`|r| = \delta`, where both branches give :math:`\pm\delta`.
+
+    >>> huber_grad([0.5, 3.0], 0.0, reduction="sum").tolist()
+    [0.5, 1.0]
+    """
     delta = check_positive(delta, "delta")
     x, t, reduction, dtype = elementwise_args(pred, target, "pred", reduction)
     with np.errstate(over="ignore"):
@@ -120,6 +136,9 @@ def binary_cross_entropy_grad(prob, target, reduction="mean"):
 
     Each term is 0 where its weight is 0 (so ``p = 0, t = 0`` gives 1); a
     probability at 0 or 1 against a target that disagrees gives ``-inf``/``inf``.
+
+    >>> binary_cross_entropy_grad([0.5, 0.25], [1.0, 0.0], reduction="sum").tolist()
+    [-2.0, 1.3333333333333333]
     """
     p, t, reduction, dtype = elementwise_args(prob, target, "prob", reduction)
     check_unit_interval(p, "prob")
@@ -131,7 +150,13 @@ def binary_cross_entropy_grad(prob, target, reduction="mean"):
 
 
 def binary_cross_entropy_with_logits_grad(logits, target, reduction="mean"):
-    r"""Derivative of :math:`\zeta(z) - t z` in the logit: :math:`\sigma(z) - t`."""
+    r"""Derivative of :math:`\zeta(z) - t z` in the logit: :math:`\sigma(z) - t`.
+
+    Bounded by 1 in absolute value whatever the logit: no saturation.
+
+    >>> binary_cross_entropy_with_logits_grad([0.0, 800.0], [1.0, 1.0], reduction="none").tolist()
+    [-0.5, 0.0]
+    """
     z, t, reduction, dtype = elementwise_args(logits, target, "logits", reduction)
     check_unit_interval(t, "target")
     return _finish(sigmoid(z) - t, z.size, reduction, dtype)
@@ -143,6 +168,11 @@ def softmax_cross_entropy_grad(logits, target, label_smoothing=0.0, reduction="m
     with ``t`` the smoothed target. Integer labels are handled in cache-sized blocks
     of rows: the softmax is written straight into the output and 1 is subtracted at
     each label.
+
+    Shapes: like ``logits``; ``"mean"`` divides by the number of examples.
+
+    >>> softmax_cross_entropy_grad([[0.0, 0.0]], [1]).tolist()
+    [[0.5, -0.5]]
     """
     eps = check_fraction(label_smoothing, "label_smoothing")
     x, labels, dist, reduction, dtype = class_args(logits, target, "logits", reduction)
@@ -171,7 +201,11 @@ def softmax_cross_entropy_grad(logits, target, label_smoothing=0.0, reduction="m
 
 
 def hinge_grad(scores, target, reduction="mean"):
-    r"""Hinge derivative: :math:`-t` where :math:`1 - t s > 0`, else 0."""
+    r"""Hinge derivative: :math:`-t` where :math:`1 - t s > 0`, else 0 (0 at the kink).
+
+    >>> hinge_grad([2.0, 0.5], [1, -1], reduction="sum").tolist()
+    [0.0, 1.0]
+    """
     s, t, reduction, dtype = elementwise_args(scores, target, "scores", reduction)
     check_pm1(t, "target")
     with np.errstate(over="ignore"):
@@ -182,7 +216,11 @@ def hinge_grad(scores, target, reduction="mean"):
 
 def multiclass_hinge_grad(scores, labels, margin=1.0, reduction="mean"):
     r"""Multi-class hinge derivative: 1 for every class j != y with a violated margin
-    :math:`s_j - s_y + \Delta > 0`, and minus their count at the true class y."""
+    :math:`s_j - s_y + \Delta > 0`, and minus their count at the true class y.
+
+    >>> multiclass_hinge_grad([[1.0, 2.0, 0.0]], [0], reduction="sum").tolist()
+    [[-1.0, 1.0, 0.0]]
+    """
     margin = check_positive(margin, "margin")
     s, y, _, reduction, dtype = class_args(
         scores, labels, "scores", reduction, target_name="labels", distributions=False
