@@ -4,11 +4,19 @@ import sympy as sp
 
 from . import register
 
+# A numeric answer may be a decimal rounded to four significant digits (relative error
+# at most 5e-4); every wrong answer these exercises anticipate is much further away.
+DECIMALS = 5e-4
+# Answers in bits may use log2(x).
+_u = sp.Dummy("u")
+LOG2 = {"log2": sp.Lambda(_u, sp.log(_u) / sp.log(2))}
+
 mu = sp.Symbol("mu", real=True)
 a, s = sp.symbols("a s", positive=True)
 
 register(
     "ch03-ex1",
+    rtol=DECIMALS,
     question="Compute KL(p || q) in nats for p = (1/2, 1/2) and q = (1/4, 3/4).",
     answer=sp.log(sp.Rational(4, 3)) / 2,
     hint="KL(p || q) = sum_i p_i log(p_i / q_i); the ratios are 2 and 2/3. Mind the order: "
@@ -30,6 +38,8 @@ register(
 
 register(
     "ch03-ex3",
+    rtol=DECIMALS,
+    functions=LOG2,
     question="Compute KL(p || q) in bits for p = (1, 0) and q = (1/2, 1/2).",
     answer=sp.Integer(1),
     hint="terms with p_i = 0 contribute nothing; the remaining term is 1 * log2(1 / (1/2)).",

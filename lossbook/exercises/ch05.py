@@ -4,10 +4,18 @@ import sympy as sp
 
 from . import register
 
+# A numeric answer may be a decimal rounded to four significant digits (relative error
+# at most 5e-4); every wrong answer these exercises anticipate is much further away.
+DECIMALS = 5e-4
+# Answers in bits may use log2(x).
+_u = sp.Dummy("u")
+LOG2 = {"log2": sp.Lambda(_u, sp.log(_u) / sp.log(2))}
+
 sigma = sp.Symbol("sigma", positive=True)
 
 register(
     "ch05-ex1",
+    rtol=DECIMALS,
     question=("A model predicts q = (0.7, 0.2, 0.1) and the correct class is the second one. "
               "What is the cross-entropy loss in nats?"),
     answer=sp.log(5),
@@ -18,6 +26,7 @@ register(
 
 register(
     "ch05-ex2",
+    rtol=DECIMALS,
     question=("A three-class sample has class counts (3, 5, 2). Give the maximum-likelihood "
               "categorical distribution."),
     answer=[sp.Rational(3, 10), sp.Rational(1, 2), sp.Rational(1, 5)],
@@ -29,6 +38,8 @@ register(
 
 register(
     "ch05-ex3",
+    rtol=DECIMALS,
+    functions=LOG2,
     question=("For the target p = (1/2, 1/4, 1/4), what is the smallest value of H_2(p, q) "
               "over all q, in bits?"),
     answer=sp.Rational(3, 2),
