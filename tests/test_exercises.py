@@ -130,3 +130,11 @@ def test_numeric_fallback_is_labelled(monkeypatch):
     assert r and "checked numerically" in r.message
     assert not E.check("ch01-ex2", "sigma(x)")
     assert not E.check("ch01-ex2", "sigma(abs(x))")  # agrees for x <= 0 only
+
+
+def test_array_answers_given_as_strings():
+    """A typed list is read as an array: right, wrong, wrong shape, and unreadable."""
+    assert E.check("ch05-ex2", "[3/10, 1/2, 1/5]")
+    assert not E.check("ch05-ex2", "[3/10, 1/2, 1/6]")
+    assert "shape" in E.check("ch05-ex2", "[3/10, 1/2]").message
+    assert "array" in E.check("ch05-ex2", "[1/2, [1]]").message

@@ -230,6 +230,11 @@ def _parse(ex: Exercise, text: str):
     except Exception as err:  # noqa: BLE001 - any parse failure is reported to the student
         raise _Unreadable(f"Could not read the answer {text!r} as a formula "
                           f"({type(err).__name__}); check brackets and operators.") from None
+    if isinstance(expr, list | tuple):  # "[3/10, 1/2, 1/5]": an array answer
+        try:
+            expr = sp.Matrix(expr)
+        except (TypeError, ValueError, sp.SympifyError):
+            raise _Unreadable(f"Could not read {text!r} as an array of numbers.") from None
     if not _is_sympy(expr):
         expr = sp.sympify(expr)
     allowed = set(ex.symbols)
