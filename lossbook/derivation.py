@@ -1317,9 +1317,14 @@ class Derivation:
         r"""The chain as one ``\begin{aligned}`` block, one line a step with its reason."""
         rows = []
         first = _latex(self.start)
-        for k, s in enumerate(self.steps):
-            lhs = first if k == 0 else ""
-            rows.append(f"{lhs} &{_relation_latex(s)} {_latex(s.expr)} && {_reason_latex(s)}")
+        lines = [f"&{_relation_latex(s)} {_latex(s.expr)}" for s in self.steps]
+        # the block is as wide as its widest cell in each column, the reasons' included
+        width = _display_width(first) + max(map(_display_width, lines), default=0)
+        for k, (s, line) in enumerate(zip(self.steps, lines, strict=True)):
+            reason = _reason_latex(s)
+            if width + _display_width(reason) > _ROW_WIDTH:
+                reason = _reason_latex(s, stacked=True)  # too wide: one note a line
+            rows.append(f"{first if k == 0 else ''} {line} && {reason}")
         if not rows:
             rows.append(f"{first} &")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
@@ -1422,11 +1427,9 @@ def _text(s: str) -> str:
     return r"\text{" + s + "}" if s else ""
 
 
-def _reason_latex(step: Step) -> str:
-    """``\\text{(why; note)}`` with ``$...$`` parts of ``why`` set as math.
-
-    A reason with no ``$`` that contains a backslash is taken as LaTeX math as a whole.
-    """
+def _reason_parts(step: Step) -> list[str]:
+    """The reason of a step and its notes (how it was checked, the limit, the lemmas),
+    each a string with ``$...$`` for math."""
     notes = []
     if step.method.startswith("concrete"):
         name, lo_hi = step.method.split(" ", 1)[1].split("=", 1)
@@ -1442,21 +1445,47 @@ def _reason_latex(step: Step) -> str:
     why = step.why
     if "$" not in why and "\\" in why:  # a reason written as LaTeX math throughout
         why = "$" + why + "$"
-    full = why + ("; " + "; ".join(notes) if notes else "")
+    return [why, *notes]
+
+
+def _mixed_latex(full: str) -> str:
+    """Text with ``$...$`` math as LaTeX: the text parts in ``\\text{}``."""
     parts = full.split("$")
-    out = []
-    for j, part in enumerate(parts):
-        if j % 2 == 0:
-            out.append(_text(("(" if j == 0 else "") + part + (")" if j == len(parts) - 1 else "")))
-        else:
-            out.append(part)
     if len(parts) % 2 == 0:  # unbalanced $: treat everything as text
-        return _text("(" + full.replace("$", "") + ")")
-    return "".join(out)
+        return _text(full.replace("$", ""))
+    return "".join(_text(part) if j % 2 == 0 else part for j, part in enumerate(parts))
+
+
+def _reason_latex(step: Step, stacked: bool = False) -> str:
+    """``\\text{(why; note)}`` with ``$...$`` parts set as math. ``stacked`` sets the
+    reason and each note on a line of its own (an ``array`` inside the step's row), for
+    rows too wide for the text column; the step keeps one row of the chain."""
+    parts = _reason_parts(step)
+    if not stacked or len(parts) == 1:
+        return _mixed_latex("(" + "; ".join(parts) + ")")
+    lines = [_mixed_latex(("(" if j == 0 else "") + part + (";" if j < len(parts) - 1 else ")"))
+             for j, part in enumerate(parts)]
+    return r"\begin{array}[t]{l}" + r" \\ ".join(lines) + r"\end{array}"
 
 
 def _latex(expr) -> str:
     return sp.latex(expr)
+
+
+# Rows estimated wider than this many characters put their reason on a line of its own,
+# so that a chain fits the book's text column (about 70 characters of body text).
+_ROW_WIDTH = 70
+
+
+def _display_width(tex: str) -> int:
+    """A rough count of the characters a LaTeX row shows: a command or a fraction's
+    smaller part counts little, text and symbols count one each."""
+    tex = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
+                 lambda m: max(m.group(1), m.group(2), key=len), tex)
+    tex = re.sub(r"\\(left|right|,|;|quad|qquad|displaystyle)", "", tex)
+    tex = re.sub(r"\\(text|mathrm|operatorname)\b", "", tex)
+    tex = re.sub(r"\\[a-zA-Z]+", "x", tex)
+    return len(re.sub(r"[{}_^&\s]", "", tex))
 
 
 # ============================================================================ registry

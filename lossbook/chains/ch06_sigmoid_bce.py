@@ -51,7 +51,8 @@ def sigmoid_derivative() -> Derivation:
         Derivation(sp.Derivative(Sigmoid(x), x), name="sigmoid.derivative")
         .step(sp.Derivative((1 + e) ** -1, x), r"definition $\sigma(x) = 1/(1+e^{-x})$")
         .step(-((1 + e) ** -2) * (-e), "chain rule: outer power, inner derivative")
-        .step(1 / (1 + e) * (e / (1 + e)), "split the fraction")
+        .step(sp.UnevaluatedExpr(1 / (1 + e)) * sp.UnevaluatedExpr(e / (1 + e)),
+              "split the fraction")
         .step(Sigmoid(x) * (1 - Sigmoid(x)), r"$e^{-x}/(1+e^{-x}) = 1 - \sigma(x)$")
     )
 
