@@ -2,9 +2,11 @@ r"""Chapter 2 (Distance): the checked derivations.
 
 The squared error as a loss (monotone, but only a relaxed triangle inequality);
 the expansion of the squared Euclidean distance; the gradient of the
-least-squares objective :math:`\lVert X\beta - y\rVert^2` (entry by entry for n
-examples and two features, checked for n = 1..6, and for a 4 x 2 design whose
-entries are all symbols); the normal equations, their solution and the Hessian.
+least-squares objective :math:`\lVert X\beta - y\rVert^2` (in matrix notation for an
+n x 2 design whose entries are all symbols, checked for n = 2..6; and entry by entry
+with sums over the n examples); the normal equations, their solution and the Hessian.
+Steps given a concrete range (``n=...``) are first tried for symbolic n; the label
+the engine reports (symbolic or concrete) is the one shown in the book.
 
 ``ERRATA`` records the errors of source 000 in its least-squares derivation and
 in its list of loss properties; each ``check`` returns True iff the source's
@@ -79,7 +81,7 @@ def squared_relaxed_triangle() -> Derivation:
 
 @claim("euclidean.squared-expansion", chapter="ch02")
 def euclidean_squared_expansion() -> Derivation:
-    r"""||x - y||^2 = ||x||^2 - 2 x.y + ||y||^2, checked for every n = 1..6."""
+    r"""||x - y||^2 = ||x||^2 - 2 x.y + ||y||^2 (for every n; n = 1..6 if only concretely)."""
     return (Derivation(_sum((xv[i] - yv[i]) ** 2), name="euclidean.squared-expansion")
             .step(_sum(xv[i] ** 2 - 2 * xv[i] * yv[i] + yv[i] ** 2), "expand each square",
                   n=(n, SIZES))
@@ -230,7 +232,8 @@ def least_squares_gradient() -> Derivation:
 def least_squares_gradient_entrywise() -> Derivation:
     r"""The same gradient written with sums over the n examples (two features).
 
-    Shows where the entries of X^T X and X^T y come from; checked for n = 1..6.
+    Shows where the entries of X^T X and X^T y come from (for every n; n = 1..6 if only
+    concretely).
     """
     b1, b2 = sp.symbols("beta_1 beta_2", real=True)
     x1, x2 = xv[i, 1], xv[i, 2]
@@ -246,7 +249,7 @@ def least_squares_gradient_entrywise() -> Derivation:
 
 @claim("least-squares.normal-equations", chapter="ch02")
 def least_squares_normal_equations() -> Derivation:
-    r"""beta_hat = (X^T X)^{-1} X^T y zeroes the gradient (X is n x 2, n = 2..4).
+    r"""beta_hat = (X^T X)^{-1} X^T y zeroes the gradient (X is n x 2; n = 2..4 if concretely).
 
     Needs X^T X invertible, i.e. X of full column rank; then beta_hat is the only
     zero of the gradient and, the Hessian 2 X^T X being positive definite, the
@@ -345,7 +348,8 @@ ERRATA = [
         section="L2 norm and linear regression: derivative",
         stated=r"2X^{\top}X\beta - X^{\top}y - y^{\top}X - 0",
         correction=r"2X^{\top}X\beta - X^{\top}y - X^{\top}y = 2X^{\top}X\beta - 2X^{\top}y"
-                   r"\ \text{(the gradient of } y^{\top}X\beta \text{ is the column } X^{\top}y)",
+                   r"\ \text{(the gradient of } y^{\top}X\beta \text{ is the column } X^{\top}y"
+                   r"\text{)}",
         claim="least-squares.gradient",
         check=_source_row_minus_column,
     ),
@@ -362,7 +366,7 @@ ERRATA = [
         source="000_d52b67203b30a4ab.txt",
         section="Intuitive properties of cross-entropy",
         stated=r"l_{x_T}(x) = x \text{ and } l_{x_T}(x) = x^2 \text{ satisfy } l_{x_T}(x_T) = 0"
-               r"\text{ (plotted with } x_T = 1)",
+               r"\text{ (plotted with } x_T = 1\text{)}",
         correction=r"l_{x_T}(x) = |x - x_T| \text{ and } l_{x_T}(x) = (x - x_T)^2",
         claim="distance.loss-properties",
         check=_source_linear_loss,
