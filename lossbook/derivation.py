@@ -1488,6 +1488,18 @@ def _display_width(tex: str) -> int:
     return len(re.sub(r"[{}_^&\s]", "", tex))
 
 
+def rejects(build: Callable[[], object], *also: type[Exception]) -> bool:
+    """True iff building a chain raises :class:`DerivationError` (or one of the
+    exception types ``also``, e.g. SymPy's ``ShapeError`` for a product of matrices
+    whose shapes do not fit): the checker rejects it. The errata use it to show that a
+    source's version of a step fails."""
+    try:
+        build()
+    except (DerivationError, *also):
+        return True
+    return False
+
+
 # ============================================================================ registry
 @dataclass(frozen=True)
 class Claim:

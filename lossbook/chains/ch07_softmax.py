@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..derivation import EXP_LE_ONE, Derivation, DerivationError, claim
+from ..derivation import EXP_LE_ONE, Derivation, claim, rejects
 from ..symbolic import LogSumExp, MaxOver, Softmax, sums_to_one
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -123,14 +123,6 @@ def lse_bounds() -> Derivation:
 
 
 # ----------------------------------------------------------------------------- errata
-def _rejected(build) -> bool:
-    """True iff building the source's version raises DerivationError."""
-    try:
-        build()
-    except DerivationError:
-        return True
-    return False
-
 
 def _source_lse_approx():
     # Heinzer: log sum_k exp(y_k) ~ max_k exp(x_k) (the max of the exponentials).
@@ -162,7 +154,7 @@ ERRATA = [
         stated=r"\log\Big(\sum_{k=1}^n \exp(y_k)\Big) \approx \max_k \exp(x_k)",
         correction=r"\log\Big(\sum_{k=1}^n \exp(y_k)\Big) \approx \max_k y_k",
         claim="lse.max-limit",
-        check=lambda: _rejected(_source_lse_approx),
+        check=lambda: rejects(_source_lse_approx),
     ),
     dict(
         source="001_2374ed093ae10426.txt",
@@ -173,7 +165,7 @@ ERRATA = [
                    r"\frac{e^{z_i}\, e^{z_j}}{\left(\sum_k e^{z_k}\right)^{2}} "
                    r"= s_i(\delta_{ij} - s_j)",
         claim="softmax.jacobian",
-        check=lambda: _rejected(_source_quotient_power),
+        check=lambda: rejects(_source_quotient_power),
     ),
     dict(
         source="001_2374ed093ae10426.txt",
@@ -181,6 +173,6 @@ ERRATA = [
         stated=r"\frac{\partial \hat y_i}{\partial z_j} = \hat y_j(\mathrm{I}[i=j] - \hat y_j)",
         correction=r"\frac{\partial \hat y_i}{\partial z_j} = \hat y_i(\delta_{ij} - \hat y_j)",
         claim="softmax.jacobian",
-        check=lambda: _rejected(_source_swapped_index),
+        check=lambda: rejects(_source_swapped_index),
     ),
 ]
