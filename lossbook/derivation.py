@@ -1318,13 +1318,19 @@ class Derivation:
         rows = []
         first = _latex(self.start)
         lines = [f"&{_relation_latex(s)} {_latex(s.expr)}" for s in self.steps]
-        # the block is as wide as its widest cell in each column, the reasons' included
-        width = _display_width(first) + max(map(_display_width, lines), default=0)
+        # The block is as wide as its widest cell in each column. When the start and the
+        # steps side by side would fill most of the text column, the start gets a row of
+        # its own (left-aligned above the steps); reasons that would still overflow stack.
+        widest = max(map(_display_width, lines), default=0)
+        own_row = bool(lines) and _display_width(first) + widest > 0.75 * _ROW_WIDTH
+        width = max(_display_width(first), widest) if own_row else _display_width(first) + widest
+        if own_row:
+            rows.append(f"& {first}")
         for k, (s, line) in enumerate(zip(self.steps, lines, strict=True)):
             reason = _reason_latex(s)
             if width + _display_width(reason) > _ROW_WIDTH:
                 reason = _reason_latex(s, stacked=True)  # too wide: one note a line
-            rows.append(f"{first if k == 0 else ''} {line} && {reason}")
+            rows.append(f"{first if k == 0 and not own_row else ''} {line} && {reason}")
         if not rows:
             rows.append(f"{first} &")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
@@ -1458,34 +1464,69 @@ def _mixed_latex(full: str) -> str:
 
 def _reason_latex(step: Step, stacked: bool = False) -> str:
     """``\\text{(why; note)}`` with ``$...$`` parts set as math. ``stacked`` sets the
-    reason and each note on a line of its own (an ``array`` inside the step's row), for
-    rows too wide for the text column; the step keeps one row of the chain."""
+    reason and each note on lines of their own, wrapped at a third of the width budget
+    (an ``array`` inside the step's row), for rows too wide for the text column; the
+    step keeps one row of the chain."""
     parts = _reason_parts(step)
-    if not stacked or len(parts) == 1:
+    if not stacked:
         return _mixed_latex("(" + "; ".join(parts) + ")")
-    lines = [_mixed_latex(("(" if j == 0 else "") + part + (";" if j < len(parts) - 1 else ")"))
-             for j, part in enumerate(parts)]
-    return r"\begin{array}[t]{l}" + r" \\ ".join(lines) + r"\end{array}"
+    lines = []
+    for j, part in enumerate(parts):
+        part = ("(" if j == 0 else "") + part + (";" if j < len(parts) - 1 else ")")
+        lines.extend(_wrap(part, _ROW_WIDTH / 3))
+    if len(lines) == 1:
+        return _mixed_latex(lines[0])
+    return r"\begin{array}[t]{l}" + r" \\ ".join(map(_mixed_latex, lines)) + r"\end{array}"
+
+
+def _wrap(part: str, width: float) -> list[str]:
+    """Split text with ``$...$`` math into lines of about ``width`` (see _display_width),
+    breaking only at spaces outside the math."""
+    pieces = part.split("$")
+    if len(pieces) % 2 == 0:  # unbalanced $: leave it whole
+        return [part]
+    words = []
+    for j, piece in enumerate(pieces):
+        if j % 2:  # math stays whole, glued to the word before it
+            if words and not pieces[j - 1].endswith(" "):
+                words[-1] += f"${piece}$"
+            else:
+                words.append(f"${piece}$")
+        else:
+            tokens = piece.split(" ")
+            if words and tokens and tokens[0] and not piece.startswith(" "):
+                words[-1] += tokens.pop(0)
+            words.extend(t for t in tokens if t)
+    lines, line = [], ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if line and _display_width(_mixed_latex(candidate)) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return [*lines, line] if line else lines
 
 
 def _latex(expr) -> str:
     return sp.latex(expr)
 
 
-# Rows estimated wider than this many characters put their reason on a line of its own,
-# so that a chain fits the book's text column (about 70 characters of body text).
-_ROW_WIDTH = 70
+# A rough width budget for a chain, in units of about one math symbol (~14 px in the
+# book's theme, whose text column is ~690 px wide); text inside \\text{} counts about half
+# a unit a character. Chains wider than this stack their reasons (see Derivation.latex).
+_ROW_WIDTH = 44
 
 
-def _display_width(tex: str) -> int:
-    """A rough count of the characters a LaTeX row shows: a command or a fraction's
-    smaller part counts little, text and symbols count one each."""
+def _display_width(tex: str) -> float:
+    """A rough width of a LaTeX row: a fraction counts its longer part, a command one
+    symbol, text about half a symbol a character."""
+    text = sum(len(t) for t in re.findall(r"\\text\{([^{}]*)\}", tex))
+    tex = re.sub(r"\\text\{[^{}]*\}", "", tex)
     tex = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
                  lambda m: max(m.group(1), m.group(2), key=len), tex)
-    tex = re.sub(r"\\(left|right|,|;|quad|qquad|displaystyle)", "", tex)
-    tex = re.sub(r"\\(text|mathrm|operatorname)\b", "", tex)
+    tex = re.sub(r"\\(left|right|,|;|quad|qquad|displaystyle|mathrm|operatorname)", "", tex)
     tex = re.sub(r"\\[a-zA-Z]+", "x", tex)
-    return len(re.sub(r"[{}_^&\s]", "", tex))
+    return len(re.sub(r"[{}_^&\s]", "", tex)) + 0.5 * text
 
 
 def rejects(build: Callable[[], object], *also: type[Exception]) -> bool:
