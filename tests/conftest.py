@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# tests/fixtures holds chain modules that register deliberately wrong claims; they are
+# loaded only by the tests that ask for them (never collected, e.g. by --doctest-modules).
+collect_ignore = ["fixtures"]
 HTML_DIR = ROOT / "_build" / "html"
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
 TIMING_FILE = ROOT / "_build" / "site_timing.json"
