@@ -149,19 +149,19 @@ def check_distribution(a: np.ndarray, name: str, axis: int = -1) -> None:
         )
 
 
-def broadcast_target(pred: np.ndarray, target: np.ndarray, pred_name: str, target_name: str):
-    """Broadcast ``target`` to ``pred``'s shape; never the reverse."""
-    if target.shape == pred.shape:
+def broadcast_target(shape: tuple, target: np.ndarray, pred_name: str, target_name: str):
+    """Broadcast ``target`` to the prediction's ``shape``; never the reverse."""
+    if target.shape == shape:
         return target
     try:
-        if np.broadcast_shapes(pred.shape, target.shape) != pred.shape:
+        if np.broadcast_shapes(shape, target.shape) != shape:
             raise ValueError
     except ValueError:
         raise ValueError(
             f"{target_name} has shape {target.shape}, which does not broadcast to "
-            f"{pred_name}'s shape {pred.shape}"
+            f"{pred_name}'s shape {shape}"
         ) from None
-    return np.broadcast_to(target, pred.shape)
+    return np.broadcast_to(target, shape)
 
 
 def broadcast_pair(p: np.ndarray, q: np.ndarray, p_name: str, q_name: str):

@@ -57,7 +57,7 @@ def elementwise_args(first, target, first_name, reduction, target_name="target")
     """Validated ``(first, target, reduction, dtype)`` for an elementwise loss."""
     reduction = check_reduction(reduction)
     (x, t), dtype = float_operands((first, first_name), (target, target_name))
-    t = broadcast_target(x, t, first_name, target_name)
+    t = broadcast_target(x.shape, t, first_name, target_name)
     check_nonempty_mean(x.size, reduction, first_name)
     return x, t, reduction, dtype
 
@@ -83,16 +83,14 @@ def class_args(logits, target, first_name, reduction, target_name="target", dist
         x = as_float(logits, first_name)
         if x.ndim == 0:
             raise ValueError(f"{first_name} must have a class axis (at least 1 dimension)")
-        labels = broadcast_target(
-            np.empty(x.shape[:-1], dtype=np.int8), labels, f"{first_name}[..., 0]", target_name
-        )
+        labels = broadcast_target(x.shape[:-1], labels, f"{first_name}[..., 0]", target_name)
         check_labels(labels, x.shape[-1], target_name)
         dist, dtype = None, x.dtype
     elif raw.dtype.kind == "f":
         (x, dist), dtype = float_operands((logits, first_name), (target, target_name))
         if x.ndim == 0:
             raise ValueError(f"{first_name} must have a class axis (at least 1 dimension)")
-        dist = broadcast_target(x, dist, first_name, target_name)
+        dist = broadcast_target(x.shape, dist, first_name, target_name)
         check_distribution(dist, target_name, -1)
         labels = None
     else:
