@@ -14,21 +14,11 @@ SUM_ATOL = 1e-6
 
 
 def as_float(x, name: str) -> np.ndarray:
-    """Return ``x`` as a floating array (ints and bools become float64).
-
-    float16 is promoted to float32: the stable forms need its range.
-    Raises TypeError for complex, string or object input.
-    """
-    try:
-        a = np.asarray(x)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be array-like of real numbers; {exc}") from None
-    kind = a.dtype.kind
-    if kind == "f":
-        return a.astype(np.float32) if a.dtype == np.float16 else a
-    if kind in "biu":
-        return a.astype(np.float64)
-    raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
+    """Return ``x`` as a floating array (ints and bools become float64, float16
+    becomes float32: the stable forms need its range). TypeError for complex, string
+    or object input."""
+    (a,), _ = float_operands((x, name))
+    return a
 
 
 def float_operands(*named):
