@@ -24,14 +24,7 @@ from ._validation import (
     check_unit_interval,
     grad_scale,
 )
-from .activations import (
-    _as_rows,
-    _block_rows,
-    _shifted_exp_rows,
-    _special_rows,
-    sigmoid,
-    softmax,
-)
+from .activations import _BLOCK_BYTES, _as_rows, _rows_loop, softmax
 from .losses import (
     check_pm1,
     class_args,
@@ -149,55 +142,154 @@ def binary_cross_entropy_grad(prob, target, reduction="mean"):
     return _finish(g, p.size, reduction, dtype)
 
 
+def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray, scale=1.0) -> np.ndarray:
+    r"""``scale`` times :math:`\partial \ell / \partial z = \sigma(z) - t` per element,
+    for float arrays ``z``, ``t`` of one shape and dtype (``scale`` a scalar or an
+    array broadcast to them): the arithmetic behind
+    :func:`binary_cross_entropy_with_logits_grad`.
+
+    Written as :math:`(H(z) - t) \mp \sigma(-|z|)` with :math:`H(z) = [z \ge 0]`
+    (the sign is minus where :math:`z \ge 0`): :math:`\sigma(-|z|) = e/(1 + e)`,
+    :math:`e = e^{-|z|}`, is the small side of the sigmoid and is accurate to the
+    last bits, and :math:`H(z) - t` is exact or one rounding. So a confident correct
+    prediction (:math:`z = 40, t = 1`) gives :math:`-\sigma(-40)` to a few ulp
+    instead of 0. Where :math:`t` is close to :math:`\sigma(z)` the difference is
+    ill-conditioned in the inputs: there the error is a few ulp of
+    :math:`\max(t, \sigma(z))` (backward stable), not of the result.
+    """
+    shape = z.shape
+    z, t = z.reshape(-1), np.ascontiguousarray(t).reshape(-1)
+    out = np.empty_like(z)
+    step = _BLOCK_BYTES // z.dtype.itemsize
+    e, h = np.empty(min(step, z.size), z.dtype), np.empty(min(step, z.size), z.dtype)
+    with np.errstate(under="ignore", invalid="ignore"):
+        for start in range(0, z.size, step):
+            zb, tb, gb = z[start : start + step], t[start : start + step], out[start : start + step]
+            eb, hb = e[: len(zb)], h[: len(zb)]
+            np.abs(zb, out=eb)
+            np.negative(eb, out=eb)
+            np.exp(eb, out=eb)
+            np.add(eb, 1, out=gb)
+            eb /= gb  # sigma(-|z|)
+            pos = zb >= 0
+            np.multiply(pos, eb, out=hb)
+            eb -= hb
+            eb -= hb  # -sigma(-|z|) where z >= 0, +sigma(-|z|) elsewhere (exact)
+            np.subtract(pos, tb, out=gb)  # H(z) - t: 1 - t or -t
+            gb += eb
+    out = out.reshape(shape)
+    if np.ndim(scale) or scale != 1:
+        out *= scale
+    return out
+
+
 def binary_cross_entropy_with_logits_grad(logits, target, reduction="mean"):
     r"""Derivative of :math:`\zeta(z) - t z` in the logit: :math:`\sigma(z) - t`.
 
-    Bounded by 1 in absolute value whatever the logit: no saturation.
+    Bounded by 1 in absolute value whatever the logit: no saturation. Computed
+    without cancellation where :math:`t \in \{0, 1\}` (see
+    :func:`_bce_logits_grad_values`): ``z = 40, t = 1`` gives
+    :math:`-\sigma(-40) \approx -4.25 \cdot 10^{-18}`, not 0. For a soft target
+    close to :math:`\sigma(z)` the result is backward stable.
 
     >>> binary_cross_entropy_with_logits_grad([0.0, 800.0], [1.0, 1.0], reduction="none").tolist()
     [-0.5, 0.0]
+    >>> float(binary_cross_entropy_with_logits_grad(40.0, 1.0, reduction="sum"))
+    -4.248354255291589e-18
     """
     z, t, reduction, dtype = elementwise_args(logits, target, "logits", reduction)
     check_unit_interval(t, "target")
-    return _finish(sigmoid(z) - t, z.size, reduction, dtype)
+    return _finish(_bce_logits_grad_values(z, t), z.size, reduction, dtype)
+
+
+def _softmax_ce_grad_values(x: np.ndarray, target: np.ndarray, scale=1.0) -> np.ndarray:
+    r"""``scale`` times the derivative of the per-example softmax cross-entropy in
+    the logits, :math:`\operatorname{softmax}(x) \sum_k t_k - t`: the arithmetic
+    behind :func:`softmax_cross_entropy_grad`, for validated arrays.
+
+    ``target`` is integer class indices (shape ``x.shape[:-1]``) or non-negative
+    floating targets (shape ``x.shape``); ``scale`` is a scalar or one factor per
+    example (shape ``x.shape[:-1]``, e.g. ``1/N`` times a per-example weight).
+    With :math:`m = x_a` the row maximum and :math:`s = \sum_{j \ne a} e^{x_j - m}`
+    (``activations._exp_rows``), the softmax is :math:`e^{x_j - m}/(1 + s)`, and
+    at the maximum's own entry, where a confident correct prediction has
+    :math:`p_a \approx 1`,
+
+    .. math:: p_a - 1 = -\frac{s}{1 + s} = -\sum_{j \ne a} p_j,
+
+    never the difference of two numbers near 1 (which would give 0 instead of
+    :math:`-e^{-40}` for the row ``[0, -40]``). For floating targets the entry at
+    the maximum is :math:`(\sum_{k \ne a} t_k - t_a s)/(1 + s)` for the same reason.
+    Elsewhere the result is ill-conditioned where :math:`p_k \approx t_k`:
+    backward stable there.
+    """
+    rows, _ = _as_rows(x, -1)
+    n, k = rows.shape
+    scale = np.broadcast_to(np.asarray(scale, dtype=np.float64), x.shape[:-1]).reshape(-1)
+    if target.dtype.kind not in "iu":
+        return _softmax_ce_grad_dist(x, target, scale)
+    y = target.reshape(-1).astype(np.intp)
+    out = np.empty_like(rows)
+    special = []
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        for start, stop, a, m, s, unit in _rows_loop(rows, out, entries=True):
+            dest, r = out[start:stop], np.arange(stop - start)
+            yb, c = y[start:stop], scale[start:stop]
+            wy = dest[r, yb].astype(np.float64)  # e^{x_y - m} / unit, before scaling
+            dest *= (c * unit / (1 + s)).astype(rows.dtype)[:, None]
+            dest[r, a] = c / (1 + s)
+            dest[r, yb] = np.where(yb == a, -c * s / (1 + s), c * (wy * unit / (1 + s) - 1))
+            special.extend(start + np.flatnonzero(~np.isfinite(m)))
+    for i in special:  # rows holding +inf, all -inf or nan: the softmax's limit
+        out[i] = softmax(rows[i]) * scale[i]
+        out[i, y[i]] -= scale[i]
+    return out.reshape(x.shape)
+
+
+def _softmax_ce_grad_dist(x, t, scale):
+    r""":func:`_softmax_ce_grad_values` for floating targets (whole arrays): with
+    :math:`T' = \sum_{k \ne a} t_k` and :math:`1 - p_a = \sum_{j \ne a} p_j`,
+    the maximum's entry is :math:`p_a T - t_a = p_a T' - t_a (1 - p_a)`."""
+    rows, trows = _as_rows(x, -1)[0], _as_rows(np.broadcast_to(t, x.shape), -1)[0]
+    n, k = rows.shape
+    p = softmax(rows)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = p * trows.sum(axis=1, dtype=np.float64).astype(rows.dtype)[:, None] - trows
+        if k:
+            r, a = np.arange(n), rows.argmax(axis=1)
+            others = np.ones((n, k), dtype=bool)
+            others[r, a] = False
+            p_a = p[r, a].astype(np.float64)
+            rest_p = np.add.reduce(p, axis=1, where=others, dtype=np.float64)
+            rest_t = np.add.reduce(trows, axis=1, where=others, dtype=np.float64)
+            g[r, a] = p_a * rest_t - trows[r, a] * rest_p
+        g *= scale.astype(rows.dtype)[:, None]
+    return g.reshape(x.shape)
 
 
 def softmax_cross_entropy_grad(logits, target, label_smoothing=0.0, reduction="mean"):
     r"""Derivative in the logits: :math:`\operatorname{softmax}(z) \sum_k t_k - t`
     (that is :math:`\operatorname{softmax}(z) - t` for a distribution ``t``),
     with ``t`` the smoothed target. Integer labels are handled in cache-sized blocks
-    of rows: the softmax is written straight into the output and 1 is subtracted at
-    each label.
+    of rows: the softmax is written straight into the output, and the entry of a
+    confident correct class, :math:`p_y - 1`, is computed as
+    :math:`-\sum_{j \ne y} p_j`, so it keeps its relative accuracy (see
+    :func:`_softmax_ce_grad_values`).
 
     Shapes: like ``logits``; ``"mean"`` divides by the number of examples.
 
     >>> softmax_cross_entropy_grad([[0.0, 0.0]], [1]).tolist()
     [[0.5, -0.5]]
+    >>> float(softmax_cross_entropy_grad([[0.0, -40.0]], [0], reduction="sum")[0, 0])
+    -4.248354255291589e-18
     """
     eps = check_fraction(label_smoothing, "label_smoothing")
     x, labels, dist, reduction, dtype = class_args(logits, target, "logits", reduction)
     n = int(np.prod(x.shape[:-1]))
-    if labels is None or eps != 0:
-        t = smoothed_target(x, labels, dist, eps)
-        g = softmax(x) * t.sum(axis=-1, keepdims=True) - t
-        return _finish(g, n, reduction, dtype)
-    rows, _ = _as_rows(x, -1)
-    out = np.empty_like(rows)
-    k = rows.shape[1]
-    step = _block_rows(k, rows.itemsize)
     scale = grad_scale(n, reduction, dtype)
-    special = []
-    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        for start in range(0, len(rows), step):
-            block, dest = rows[start : start + step], out[start : start + step]
-            _, s = _shifted_exp_rows(block, dest)
-            special.extend(_special_rows(s, start))
-            np.divide(scale, s, out=s)
-            dest *= s[:, None]
-    for i in special:  # rows holding +-inf: the softmax's limit
-        out[i] = softmax(rows[i]) * scale
-    out[np.arange(len(rows)), labels.reshape(-1)] -= scale
-    return out.reshape(x.shape)
+    if labels is None or eps != 0:
+        labels = smoothed_target(x, labels, dist, eps)
+    return _softmax_ce_grad_values(x, labels, scale)
 
 
 def hinge_grad(scores, target, reduction="mean"):

@@ -34,7 +34,7 @@ from ._validation import (
     float_operands,
     reduce,
 )
-from .activations import _BLOCK_BYTES, _as_rows, _logsumexp_rows, log_softmax
+from .activations import _BLOCK_BYTES, _as_rows, _rows_stats, log_softmax
 
 __all__ = [
     "mse",
@@ -193,61 +193,152 @@ def binary_cross_entropy(prob, target, reduction="mean"):
         return reduce(-(pos + neg), reduction, dtype)
 
 
+def _bce_logits_blocks(z: np.ndarray, t: np.ndarray, pos_weight=None):
+    r"""Per-element binary cross-entropy from logits, in cache-sized blocks.
+
+    ``z`` and ``t`` are flat float arrays of one dtype and length. Yields
+    ``(start, values)`` for consecutive blocks; ``values`` is scratch, reused by
+    the next block. With :math:`\ell = \zeta(z) - t z` (softplus :math:`\zeta`),
+    split into two parts that are never negative for :math:`t \in [0, 1]`:
+
+    .. math:: \ell(z, t) = \operatorname{log1p}(e^{-|z|}) + (H(z) - t)\, z,
+              \qquad H(z) = [z \ge 0],
+
+    where :math:`(H(z) - t) z` is :math:`(1 - t) z` for :math:`z \ge 0` and
+    :math:`t |z|` for :math:`z < 0`. ``1 - t`` is the only rounding before the
+    product (exact for :math:`t \ge 1/2`, so :math:`t = 1 - 2^{-k}` loses nothing),
+    and adding two non-negative numbers cannot cancel: the result keeps a few ulp
+    of relative accuracy even where it is tiny, e.g. :math:`\ell(40, 1) = e^{-40}`
+    (the form :math:`\max(z, 0) - t z + \ldots` returns 0 there).
+
+    With ``pos_weight`` :math:`w` (an array broadcast like ``t``, > 0) the positive
+    term is weighted, :math:`\ell = w t \zeta(-z) + (1 - t) \zeta(z)`, a sum of
+    two non-negative terms built from :math:`\zeta(\pm z) = \max(\pm z, 0) +
+    \operatorname{log1p}(e^{-|z|})`.
+    """
+    dtype = z.dtype
+    step = _BLOCK_BYTES // dtype.itemsize
+    a, b = np.empty(min(step, z.size), dtype), np.empty(min(step, z.size), dtype)
+    for start in range(0, z.size, step):
+        zb, tb = z[start : start + step], t[start : start + step]
+        ab, bb = a[: len(zb)], b[: len(zb)]
+        np.abs(zb, out=ab)
+        np.negative(ab, out=ab)
+        np.exp(ab, out=ab)
+        np.log1p(ab, out=ab)  # log1p(exp(-|z|)), in (0, log 2]
+        if pos_weight is None:
+            np.subtract(zb >= 0, tb, out=bb)  # H(z) - t: 1 - t or -t
+            bb *= zb  # (H(z) - t) z >= 0
+            ab += bb
+        else:
+            wb = pos_weight[start : start + step]
+            pos = np.maximum(-zb, 0) + ab  # softplus(-z)
+            np.maximum(zb, 0, out=bb)
+            bb += ab  # softplus(z)
+            np.multiply(1 - tb, bb, out=ab)
+            ab += wb * tb * pos
+        if np.isnan(ab).any():  # rare: infinite logits give 0 * inf; use the limit
+            _infinite_logit_limits(zb, tb, ab, None if pos_weight is None else wb)
+        yield start, ab
+
+
+def _bce_logits_values(z: np.ndarray, t: np.ndarray, pos_weight=None) -> np.ndarray:
+    """Per-element loss values (``reduction="none"``) of :func:`_bce_logits_blocks`,
+    for float arrays ``z`` and ``t`` of one shape and dtype (``pos_weight`` likewise
+    broadcast, or None); the arithmetic behind
+    :func:`binary_cross_entropy_with_logits`."""
+    shape = z.shape
+    z, t = z.reshape(-1), np.ascontiguousarray(t).reshape(-1)
+    if pos_weight is not None:
+        pos_weight = np.ascontiguousarray(pos_weight).reshape(-1)
+    out = np.empty_like(z)
+    with np.errstate(**_QUIET):
+        for start, values in _bce_logits_blocks(z, t, pos_weight):
+            out[start : start + len(values)] = values
+    return out.reshape(shape)
+
+
+def _bce_logits_sum(z: np.ndarray, t: np.ndarray) -> float:
+    """Sum of the per-element losses, block by block (no full-size array), in float64."""
+    z, t = z.reshape(-1), np.ascontiguousarray(t).reshape(-1)
+    total = 0.0
+    with np.errstate(**_QUIET):
+        for _, values in _bce_logits_blocks(z, t):
+            total += float(values.sum())  # pairwise within a block, float64 across
+    return total
+
+
 def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
     r"""Binary cross-entropy of :math:`p = \sigma(z)`, from the logit :math:`z`:
 
-    .. math:: \ell(z, t) = \zeta(z) - t z = \max(z, 0) - t z + \operatorname{log1p}(e^{-|z|})
+    .. math:: \ell(z, t) = \zeta(z) - t z
+              = \operatorname{log1p}(e^{-|z|}) + (H(z) - t)\, z, \quad H(z) = [z \ge 0]
 
     where :math:`\zeta` is softplus. No sigmoid is formed, so nothing rounds to 0
     or 1: ``z = -800, t = 1`` gives 800, not ``inf``. For :math:`t \in [0, 1]`
-    every term is non-negative. Elementwise, so it is also the multi-label loss
-    (one sigmoid per label).
+    both parts are non-negative, so nothing cancels and the value keeps a few ulp
+    of relative accuracy even when it is tiny (``z = 40, t = 1`` gives
+    :math:`e^{-40}`, not 0); see :func:`_bce_logits_blocks`. Elementwise, so it is
+    also the multi-label loss (one sigmoid per label).
 
     Shapes: ``target`` broadcasts to ``logits``; ``"none"`` keeps ``logits``' shape.
 
     >>> float(binary_cross_entropy_with_logits([-800.0], [1.0]))
     800.0
+    >>> float(binary_cross_entropy_with_logits([40.0], [1.0]))
+    4.248354255291589e-18
     """
     z, t, reduction, dtype = elementwise_args(logits, target, "logits", reduction)
     check_unit_interval(t, "target")
-    z, t = z.reshape(-1), t.reshape(-1)
-    keep = reduction == "none"
-    out = np.empty(z.size if keep else 0, dtype=dtype)
-    total = 0.0
-    step = _BLOCK_BYTES // dtype.itemsize
-    a, b = np.empty(min(step, z.size), dtype), np.empty(min(step, z.size), dtype)
-    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
-        for start in range(0, z.size, step):  # cache-sized blocks, scratch reused
-            zb, tb = z[start : start + step], t[start : start + step]
-            ab, bb = a[: len(zb)], b[: len(zb)]
-            np.abs(zb, out=ab)
-            np.negative(ab, out=ab)
-            np.exp(ab, out=ab)
-            np.log1p(ab, out=ab)  # log1p(exp(-|z|))
-            np.multiply(tb, zb, out=bb)
-            ab -= bb
-            np.maximum(zb, 0, out=bb)
-            ab += bb  # max(z, 0) - t z + log1p(exp(-|z|))
-            if np.isnan(ab).any():  # rare: infinite logits give inf - inf; use the limit
-                _infinite_logit_limits(zb, tb, ab)
-            if keep:
-                out[start : start + step] = ab
-            else:
-                total += float(ab.sum(dtype=np.float64))
-    if keep:
-        return out.reshape(np.shape(logits) if np.ndim(logits) else ())
+    if reduction == "none":
+        return _bce_logits_values(z, t)
+    total = _bce_logits_sum(z, t)
     if reduction == "mean":
         total /= z.size
     with np.errstate(over="ignore"):  # a float32 sum may overflow only if the exact sum does
         return dtype.type(total)
 
 
-def _infinite_logit_limits(z, t, values):
-    """At ``z = +inf`` the loss is ``(1 - t) * inf``, at ``z = -inf`` it is ``t * inf``,
-    with ``0 * inf = 0`` (a certain and correct prediction costs nothing)."""
+def _infinite_logit_limits(z, t, values, pos_weight=None):
+    """At ``z = +inf`` the loss is ``(1 - t) * inf``, at ``z = -inf`` it is ``t * inf``
+    (times ``pos_weight``), with ``0 * inf = 0`` (a certain and correct prediction
+    costs nothing)."""
     hit = np.isinf(z)
-    w = np.where(z[hit] > 0, 1 - t[hit], t[hit])
+    pos = t[hit] if pos_weight is None else pos_weight[hit] * t[hit]
+    w = np.where(z[hit] > 0, 1 - t[hit], pos)
     values[hit] = np.where(w == 0, 0, w * np.inf)
+
+
+def _softmax_ce_values(x: np.ndarray, target: np.ndarray) -> np.ndarray:
+    r"""Per-example softmax cross-entropy (``reduction="none"``): the arithmetic
+    behind :func:`softmax_cross_entropy`, for validated arrays.
+
+    ``x`` has the classes on its last axis. An integer ``target`` holds class
+    indices (shape ``x.shape[:-1]``): with :math:`m = x_a` the row maximum and
+    :math:`s = \sum_{j \ne a} e^{x_j - m}` (see ``activations._exp_rows``),
+
+    .. math:: -\log \operatorname{softmax}(x)_y = (m - x_y) + \operatorname{log1p}(s),
+
+    two non-negative parts, so a confident correct row (:math:`y = a`, loss
+    :math:`\approx s`) keeps its relative accuracy instead of rounding to 0. Rows
+    are processed in cache-sized blocks and the log-softmax is never formed. A
+    floating ``target`` (shape ``x.shape``, non-negative: a distribution, or one
+    already multiplied by per-class weights) gives
+    :math:`-\sum_k t_k \log \operatorname{softmax}(x)_k`, again a sum of
+    non-negative terms. Result shape ``x.shape[:-1]``, dtype of ``x``.
+    """
+    lead = x.shape[:-1]
+    if target.dtype.kind not in "iu":
+        with np.errstate(invalid="ignore"):
+            return -np.where(target == 0, 0, target * log_softmax(x)).sum(axis=-1)
+    rows, _ = _as_rows(x, -1)
+    y = target.reshape(-1)
+    _, m, s = _rows_stats(rows)
+    with np.errstate(invalid="ignore"):
+        values = (m.astype(np.float64) - picked(rows, y)) + np.log1p(s)
+    for i in np.flatnonzero(~np.isfinite(m)):  # +inf, all -inf or nan: the limit
+        values[i] = -log_softmax(rows[i])[y[i]]
+    return values.astype(x.dtype).reshape(lead)
 
 
 def softmax_cross_entropy(logits, target, label_smoothing=0.0, reduction="mean"):
@@ -257,31 +348,27 @@ def softmax_cross_entropy(logits, target, label_smoothing=0.0, reduction="mean")
               = \operatorname{logsumexp}(z) - \sum_k t_k z_k \quad (\textstyle\sum_k t_k = 1)
 
     An integer ``target`` holds class indices (shape ``logits.shape[:-1]``); then
-    the loss is :math:`\operatorname{logsumexp}(z) - z_y`, computed in cache-sized
-    blocks of rows without forming the log-softmax. A floating ``target`` holds
-    distributions (shape ``logits.shape``). Label smoothing :math:`\varepsilon`
-    replaces :math:`t` by :math:`(1-\varepsilon) t + \varepsilon / K`.
+    the loss is :math:`(m - z_y) + \operatorname{log1p}(\sum_{j \ne a} e^{z_j - m})`
+    with :math:`m = z_a` the row maximum, computed in cache-sized blocks of rows
+    without forming the log-softmax; a confident correct prediction keeps a few ulp
+    of relative accuracy (``[[0, -40, -41]]`` with label 0 gives about
+    :math:`4.25 \cdot 10^{-18}`, not 0). A floating ``target`` holds distributions
+    (shape ``logits.shape``). Label smoothing :math:`\varepsilon` replaces :math:`t`
+    by :math:`(1-\varepsilon) t + \varepsilon / K`.
 
     Shapes: ``logits`` (..., K); ``"none"`` gives shape ``logits.shape[:-1]``.
 
     >>> round(float(softmax_cross_entropy([[0.0, 0.0]], [1])), 12)
     0.69314718056
+    >>> float(softmax_cross_entropy([[0.0, -40.0, -41.0]], [0]))
+    5.811236444626578e-18
     """
     eps = check_fraction(label_smoothing, "label_smoothing")
     x, labels, dist, reduction, dtype = class_args(logits, target, "logits", reduction)
-    lead = x.shape[:-1]
     if labels is not None and eps == 0:
-        rows, _ = _as_rows(x, -1)
-        lse = _logsumexp_rows(rows)
-        with np.errstate(invalid="ignore"):
-            values = lse - picked(rows, labels)
-        for i in np.flatnonzero(lse == np.inf):  # a +inf logit: use the limit
-            values[i] = -log_softmax(rows[i])[labels.flat[i]]
-        values = values.reshape(lead)
+        values = _softmax_ce_values(x, labels)
     else:
-        t = smoothed_target(x, labels, dist, eps)
-        with np.errstate(invalid="ignore"):
-            values = -np.where(t == 0, 0, t * log_softmax(x)).sum(axis=-1)
+        values = _softmax_ce_values(x, smoothed_target(x, labels, dist, eps))
     return reduce(values, reduction, dtype)
 
 
