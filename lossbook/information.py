@@ -65,15 +65,19 @@ def entropy(p, base=None, axis=-1):
     0.0
     """
     p, _, ax, scale = _prepare(p, None, axis, base)
-    return _in_base(0 - _xlogy(p, p).sum(axis=ax), scale)  # 0 - s: no -0.0
+    p64 = p.astype(np.float64)  # float32 too: the terms and their sum in float64
+    return _in_base(0 - _xlogy(p64, p64).sum(axis=ax), scale).astype(p.dtype)  # 0 - s: no -0.0
 
 
 def cross_entropy(p, q, base=None, axis=-1):
     r"""Cross-entropy :math:`H(p, q) = -\sum_i p_i \log q_i` along ``axis``.
 
-    Terms with :math:`p_i = 0` contribute 0 (even where :math:`q_i = 0`); a term with
+    ``p`` is the target distribution, ``q`` the prediction. Terms with
+    :math:`p_i = 0` contribute 0 (even where :math:`q_i = 0`); a term with
     :math:`p_i > 0 = q_i` makes the result ``inf``. Equals
-    :math:`H(p) + \mathrm{KL}(p \,\|\, q)`.
+    :math:`H(p) + \mathrm{KL}(p \,\|\, q)`. For :math:`q_i \le 1` every term
+    :math:`-p_i \log q_i` is non-negative, so the sum keeps a few ulp of relative
+    accuracy (computed in float64, also for float32 inputs).
 
     Shapes: ``p`` and ``q`` broadcast together; the result drops ``axis``.
 
@@ -81,18 +85,101 @@ def cross_entropy(p, q, base=None, axis=-1):
     1.0
     """
     p, q, ax, scale = _prepare(p, q, axis, base)
-    return _in_base(0 - _xlogy(p, q).sum(axis=ax), scale)
+    p64, q64 = p.astype(np.float64), q.astype(np.float64)  # float32 too, as in entropy
+    return _in_base(0 - _xlogy(p64, q64).sum(axis=ax), scale).astype(p.dtype)
+
+
+def _two_sum(a: np.ndarray, b: np.ndarray):
+    """Knuth's TwoSum: ``s = fl(a + b)`` and the rounding error ``e``, with
+    ``a + b = s + e`` exactly (no overflow assumed)."""
+    s = a + b
+    back = s - a
+    return s, (a - (s - back)) + (b - back)
+
+
+def _accurate_sum(x: np.ndarray, axis: int) -> np.ndarray:
+    """Sum along ``axis`` as if in twice the working precision, then rounded.
+
+    Pairs of entries are added with :func:`_two_sum` in a tree (about log2 K levels
+    of whole-array operations) and the rounding errors are summed beside; a sum
+    that cancels (such as ``sum(p) - sum(q)`` of two distributions) keeps its
+    relative accuracy.
+    """
+    x = np.moveaxis(x, axis, -1)
+    errors = np.zeros(x.shape[:-1], dtype=x.dtype)
+    while x.shape[-1] > 1:
+        if x.shape[-1] % 2:
+            x = np.concatenate([x, np.zeros_like(x[..., :1])], axis=-1)
+        x, e = _two_sum(x[..., 0::2], x[..., 1::2])
+        errors += e.sum(axis=-1)
+    return (x[..., 0] if x.shape[-1] else errors) + errors
+
+
+def _atanh_minus_identity(w: np.ndarray) -> np.ndarray:
+    r""":math:`\operatorname{atanh}(w) - w = w^3/3 + w^5/5 + \dots` for :math:`|w| \le 1/2`,
+    by its series (no cancellation), with as many terms as the largest :math:`|w|`
+    needs for float64 accuracy (2 terms at :math:`|w| = 10^{-4}`, 27 at 1/2)."""
+    w2 = w * w
+    top = float(w2.max(initial=0.0))
+    n = 1
+    while top**n > 1e-18 * (2 * n + 3):
+        n += 1
+    acc = np.full_like(w, 1.0 / (2 * n + 3))
+    for k in range(n - 1, -1, -1):
+        acc = acc * w2 + 1.0 / (2 * k + 3)
+    return w * w2 * acc
+
+
+def _kl_terms(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    r"""The non-negative terms :math:`p \log(p/q) - (p - q)`, elementwise, in float64.
+
+    Near :math:`p = q` each term is of second order, :math:`(p - q)^2 / 2q`, while
+    :math:`p \log(p/q)` alone is of first order; computing it and subtracting would
+    cancel every digit. With :math:`w = (p - q)/(p + q)`, so that
+    :math:`\log(p/q) = 2 \operatorname{atanh}(w)` and :math:`p - q = w (p + q)`,
+
+    .. math:: p \log\frac{p}{q} - (p - q) = w\,(p - q) + 2p\,(\operatorname{atanh}(w) - w),
+
+    where :math:`w (p - q) \ge 0` and the series of :math:`\operatorname{atanh}(w) - w`
+    has no cancellation (:func:`_atanh_minus_identity`). Used for
+    :math:`|w| \le 1/2` (:math:`q \in [p/3, 3p]`); farther away the direct form
+    loses at most a factor 2.5. :math:`p = 0` gives :math:`q`; :math:`q = 0 < p`
+    gives ``inf``; ``nan`` propagates.
+    """
+    tiny = np.finfo(np.float64).tiny
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        d = p - q
+        w = d / (p + q)
+        near = np.abs(w) <= 0.5
+        wn = np.where(near, w, 0.0)
+        close = wn * d + 2 * p * _atanh_minus_identity(wn)
+        ratio = p / q
+        normal = np.isfinite(ratio) & (ratio >= tiny)
+        log_ratio = np.where(normal, np.log(np.where(normal, ratio, 1)), np.log(p) - np.log(q))
+        far = np.where(p == 0, 0.0, p * log_ratio) - d
+    return np.where(near, close, far)
 
 
 def kl_divergence(p, q, base=None, axis=-1):
     r"""Kullback-Leibler divergence :math:`\mathrm{KL}(p \,\|\, q) = \sum_i p_i \log(p_i / q_i)`.
 
-    Terms with :math:`p_i = 0` contribute 0; a term with :math:`p_i > 0 = q_i` makes
-    the result ``inf``. The log-ratio is taken as ``log(p / q)`` where the ratio is a
-    normal number (one rounding, no cancellation near :math:`p = q`) and as
-    ``log p - log q`` where the ratio would overflow or underflow (e.g.
-    :math:`p_i = 1, q_i = 10^{-320}`), so the result is finite whenever it exists.
-    Non-negative for distributions (Gibbs' inequality), up to rounding.
+    ``p`` is the target (reference) distribution, ``q`` the approximation. Terms
+    with :math:`p_i = 0` contribute 0; a term with :math:`p_i > 0 = q_i` makes the
+    result ``inf``. Computed as
+
+    .. math:: \mathrm{KL}(p \,\|\, q) = \sum_i \Big(p_i \log\frac{p_i}{q_i} - (p_i - q_i)\Big)
+              + \Big(\sum_i p_i - \sum_i q_i\Big),
+
+    an identity: each bracket is non-negative and is computed without cancellation
+    even when :math:`q \to p` (:func:`_kl_terms`), and the last sum, which is 0 for
+    exact distributions but of the order of the rounding of the inputs for
+    floating-point ones, is computed from the exact differences in twice the
+    working precision (:func:`_accurate_sum`). So the divergence of two nearby
+    distributions keeps its relative accuracy (a few ulp) where the textbook sum
+    of :math:`p_i \log(p_i/q_i)` loses every digit. When the inputs' sums differ by
+    about minus the divergence itself, the two parts cancel; there the error is a
+    few ulp of the brackets' sum. float32 inputs are computed in float64. Non-negative
+    for exact distributions (Gibbs' inequality).
 
     Shapes: ``p`` and ``q`` broadcast together; the result drops ``axis``.
 
@@ -100,12 +187,15 @@ def kl_divergence(p, q, base=None, axis=-1):
     0.0
     >>> float(kl_divergence([0.5, 0.5], [1.0, 0.0]))
     inf
+    >>> float(kl_divergence([0.25, 0.75], [0.25 + 2**-30, 0.75 - 2**-30]))
+    2.312964630806203e-18
     """
     p, q, ax, scale = _prepare(p, q, axis, base)
-    tiny = np.finfo(p.dtype).tiny
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        ratio = p / q
-        normal = np.isfinite(ratio) & (ratio >= tiny)
-        log_ratio = np.where(normal, np.log(np.where(normal, ratio, 1)), np.log(p) - np.log(q))
-        terms = np.where(p == 0, p.dtype.type(0), p * log_ratio)
-    return _in_base(terms.sum(axis=ax), scale)
+    dtype = p.dtype
+    p, q = p.astype(np.float64), q.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = p - q
+        exact = _two_sum(p, -q)[1]  # the rounding error of d (0 for float32 inputs)
+        gap = _accurate_sum(d, ax) + exact.sum(axis=ax)
+        total = _kl_terms(p, q).sum(axis=ax) + gap
+    return _in_base(total, scale).astype(dtype)
