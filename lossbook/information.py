@@ -97,22 +97,37 @@ def _two_sum(a: np.ndarray, b: np.ndarray):
     return s, (a - (s - back)) + (b - back)
 
 
-def _accurate_sum(x: np.ndarray, axis: int) -> np.ndarray:
-    """Sum along ``axis`` as if in twice the working precision, then rounded.
+def _two_product(a: np.ndarray, b: np.ndarray):
+    """Dekker's TwoProduct: ``p = fl(a b)`` and its rounding error ``e``, ``a b = p + e``
+    exactly (Veltkamp's split into 26-bit halves; for |a|, |b| well inside the
+    float64 range, as probabilities are)."""
+    p = a * b
 
-    Pairs of entries are added with :func:`_two_sum` in a tree (about log2 K levels
-    of whole-array operations) and the rounding errors are summed beside; a sum
-    that cancels (such as ``sum(p) - sum(q)`` of two distributions) keeps its
-    relative accuracy.
-    """
+    def split(v):
+        c = 134217729.0 * v  # 2**27 + 1
+        hi = c - (c - v)
+        return hi, v - hi
+
+    (ah, al), (bh, bl) = split(a), split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _double_sum(x: np.ndarray, axis: int):
+    """Sum along ``axis`` as an unevaluated pair ``hi + lo``, about twice as precise
+    as the working precision: entries are added in pairs with :func:`_two_sum` in a
+    tree (about log2 K levels of whole-array operations) and the rounding errors are
+    summed beside. A sum that cancels (such as ``sum(p) - sum(q)`` of two
+    distributions) keeps its relative accuracy."""
     x = np.moveaxis(x, axis, -1)
-    errors = np.zeros(x.shape[:-1], dtype=x.dtype)
+    lo = np.zeros(x.shape[:-1], dtype=x.dtype)
+    if x.shape[-1] == 0:
+        return lo.copy(), lo
     while x.shape[-1] > 1:
         if x.shape[-1] % 2:
             x = np.concatenate([x, np.zeros_like(x[..., :1])], axis=-1)
         x, e = _two_sum(x[..., 0::2], x[..., 1::2])
-        errors += e.sum(axis=-1)
-    return (x[..., 0] if x.shape[-1] else errors) + errors
+        lo += e.sum(axis=-1)
+    return x[..., 0], lo
 
 
 def _atanh_minus_identity(w: np.ndarray) -> np.ndarray:
@@ -173,13 +188,16 @@ def kl_divergence(p, q, base=None, axis=-1):
     an identity: each bracket is non-negative and is computed without cancellation
     even when :math:`q \to p` (:func:`_kl_terms`), and the last sum, which is 0 for
     exact distributions but of the order of the rounding of the inputs for
-    floating-point ones, is computed from the exact differences in twice the
-    working precision (:func:`_accurate_sum`). So the divergence of two nearby
+    floating-point ones, is computed from the exact differences in about twice the
+    working precision (:func:`_double_sum`). So the divergence of two nearby
     distributions keeps its relative accuracy (a few ulp) where the textbook sum
-    of :math:`p_i \log(p_i/q_i)` loses every digit. When the inputs' sums differ by
-    about minus the divergence itself, the two parts cancel; there the error is a
-    few ulp of the brackets' sum. float32 inputs are computed in float64. Non-negative
-    for exact distributions (Gibbs' inequality).
+    of :math:`p_i \log(p_i/q_i)` loses every digit. Where the two parts nearly
+    cancel (inputs whose sums differ by about minus the divergence), the brackets
+    are summed in about twice the precision as well (:func:`_kl_cancelling`).
+    float32 inputs are computed in float64. Non-negative for exact distributions
+    (Gibbs' inequality); for floating-point inputs that do not sum to exactly the
+    same value it is the exact divergence of those inputs, which may be a tiny
+    negative number.
 
     Shapes: ``p`` and ``q`` broadcast together; the result drops ``axis``.
 
@@ -192,10 +210,43 @@ def kl_divergence(p, q, base=None, axis=-1):
     """
     p, q, ax, scale = _prepare(p, q, axis, base)
     dtype = p.dtype
-    p, q = p.astype(np.float64), q.astype(np.float64)
+    p = np.moveaxis(p, ax, -1).astype(np.float64)
+    q = np.moveaxis(q, ax, -1).astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
-        d = p - q
-        exact = _two_sum(p, -q)[1]  # the rounding error of d (0 for float32 inputs)
-        gap = _accurate_sum(d, ax) + exact.sum(axis=ax)
-        total = _kl_terms(p, q).sum(axis=ax) + gap
-    return _in_base(total, scale).astype(dtype)
+        gap_hi, gap_lo = _double_sum(p - q, -1)
+        gap_lo += _two_sum(p, -q)[1].sum(axis=-1)  # the rounding errors of p - q
+        terms = _kl_terms(p, q).sum(axis=-1)
+        total = np.asarray(terms + (gap_hi + gap_lo))
+        cancel = np.abs(total) < terms / 2  # the two parts nearly cancel: see below
+        if cancel.any():
+            total[cancel] = _kl_cancelling(p[cancel], q[cancel], gap_hi[cancel], gap_lo[cancel])
+    total = _in_base(total, scale).astype(dtype)
+    return total if total.ndim else total[()]
+
+
+def _kl_cancelling(p, q, gap_hi, gap_lo):
+    r""":func:`kl_divergence` of rows (2-d ``p``, ``q``) whose bracket sum :math:`T`
+    and gap :math:`\sum p - \sum q` (given as ``gap_hi + gap_lo``) nearly cancel:
+    :math:`T` in about twice the working precision too.
+
+    The leading part of each near term, :math:`w (p - q) = (p - q)^2 / (p + q)`,
+    is formed as an unevaluated pair (:func:`_two_product`, then one step of
+    long division); the rest, :math:`2p(\operatorname{atanh}(w) - w)`, is smaller
+    by a factor :math:`|w|/3` and needs no more than working precision."""
+    d, d_err = _two_sum(p, -q)
+    s, s_err = _two_sum(p, q)
+    w = d / s
+    near = np.abs(w) <= 0.5
+    sq, sq_err = _two_product(d, d)
+    sq_err += 2 * d * d_err
+    lead = sq / s
+    ph, pl = _two_product(lead, s)
+    lead_err = (((sq - ph) - pl) + sq_err - lead * s_err) / s
+    rest = 2 * p * _atanh_minus_identity(np.where(near, w, 0.0))
+    hi, lo = _two_sum(lead, rest)
+    lo += lead_err
+    far = _kl_terms(p, q)
+    hi, lo = np.where(near, hi, far), np.where(near, lo, 0.0)
+    t_hi, t_lo = _double_sum(hi, -1)
+    total, err = _two_sum(t_hi, gap_hi)
+    return total + (err + (t_lo + lo.sum(axis=-1) + gap_lo))
