@@ -19,10 +19,16 @@ from ._validation import as_float, broadcast_pair, check_axis, check_distributio
 __all__ = ["entropy", "cross_entropy", "kl_divergence"]
 
 
+def _zero_term(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Where a term with weight ``p`` is 0 by the convention 0 log 0 = 0: ``p == 0``
+    and ``q`` is not nan (a nan in ``q`` propagates even where ``p`` is 0)."""
+    return (p == 0) & ~np.isnan(q)
+
+
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """:math:`x \\log y` with the convention ``0 * log(anything) = 0``; nan propagates."""
+    """:math:`x \\log y` with the convention ``0 * log(anything) = 0``; nan in x or y propagates."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x == 0, x.dtype.type(0), x * np.log(y))
+        return np.where(_zero_term(x, y), x.dtype.type(0), x * np.log(y))
 
 
 def _prepare(p, q, axis, base):
@@ -107,5 +113,5 @@ def kl_divergence(p, q, base=None, axis=-1):
         ratio = p / q
         normal = np.isfinite(ratio) & (ratio >= tiny)
         log_ratio = np.where(normal, np.log(np.where(normal, ratio, 1)), np.log(p) - np.log(q))
-        terms = np.where(p == 0, p.dtype.type(0), p * log_ratio)
+        terms = np.where(_zero_term(p, q), p.dtype.type(0), p * log_ratio)
     return _in_base(terms.sum(axis=ax), scale)

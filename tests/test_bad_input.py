@@ -266,3 +266,17 @@ def test_calls_print_nothing(capsys):
             call(name, *_empty(name), reduction="mean")
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
+
+
+# ---------------------------------------------------------------- nan is not lost
+@pytest.mark.parametrize("name", ["cross_entropy", "kl_divergence"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+def test_nan_in_q_where_p_is_zero_propagates(name, dtype):
+    """0 log 0 = 0 must not swallow a nan: H([1, 0], [1, nan]) is nan, not 0."""
+    p = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], dtype)
+    q = np.array([[1.0, np.nan], [1.0, 0.0], [np.nan, 1.0]], dtype)
+    got = call(name, p, q)
+    assert got.dtype == dtype
+    assert np.isnan(got[0]) and np.isnan(got[2])
+    assert got[1] == 0.0  # a true zero (p = 0, q = 0) still contributes 0
+    assert np.isnan(call(name, [1.0, 0.0], [1.0, np.nan]))
