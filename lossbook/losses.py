@@ -90,7 +90,12 @@ def class_args(logits, target, first_name, reduction, target_name="target", dist
         (x, dist), dtype = float_operands((logits, first_name), (target, target_name))
         if x.ndim == 0:
             raise ValueError(f"{first_name} must have a class axis (at least 1 dimension)")
-        dist = broadcast_target(x.shape, dist, first_name, target_name)
+        if dist.shape != x.shape:  # float labels must not pass as one broadcast distribution
+            raise ValueError(
+                f"{target_name} is floating, so it is read as one distribution per example "
+                f"and must have exactly {first_name}'s shape {x.shape}; got shape "
+                f"{dist.shape}. Class indices need an integer dtype (e.g. labels.astype(int))"
+            )
         check_distribution(dist, target_name, -1)
         labels = None
     else:

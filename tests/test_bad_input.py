@@ -280,3 +280,30 @@ def test_nan_in_q_where_p_is_zero_propagates(name, dtype):
     assert np.isnan(got[0]) and np.isnan(got[2])
     assert got[1] == 0.0  # a true zero (p = 0, q = 0) still contributes 0
     assert np.isnan(call(name, [1.0, 0.0], [1.0, np.nan]))
+
+
+# ---------------------------------------------------------------- float labels
+FLOAT_LABELS = [
+    (np.zeros((2, 2)), [1.0, 0.0]),          # float labels, one per row
+    (np.zeros((2, 3)), [[0.2, 0.3, 0.5]]),   # one distribution meant for every row
+    (np.zeros((2, 3)), np.array([2.0, 0.0], np.float32)),
+    (np.zeros(3), np.array(1.0)),            # a floating scalar label
+]
+
+
+@pytest.mark.parametrize("name", ["softmax_cross_entropy", "softmax_cross_entropy_grad"])
+@pytest.mark.parametrize("case", range(len(FLOAT_LABELS)))
+def test_floating_target_must_have_the_logits_shape(name, case):
+    """A floating target is read as distributions, so it must have the logits' exact
+    shape; float labels broadcast as one distribution would give a wrong loss silently
+    (0.6961 instead of 0.1961 for logits [[1, 2], [3, 0.5]] and labels [1, 0])."""
+    logits, target = FLOAT_LABELS[case]
+    with pytest.raises(ValueError, match=r"(?s)\btarget\b.*integer dtype"):
+        call(name, logits, target)
+
+
+def test_integer_labels_are_the_fix():
+    x = np.array([[1.0, 2.0], [3.0, 0.5]])
+    want = np.mean([np.logaddexp(1, 2) - 2, np.logaddexp(3, 0.5) - 3])
+    assert float(lb.softmax_cross_entropy(x, [1, 0])) == pytest.approx(want, rel=1e-14)
+    assert float(lb.softmax_cross_entropy(x, np.eye(2)[[1, 0]])) == pytest.approx(want, rel=1e-14)
