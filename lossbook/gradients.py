@@ -21,7 +21,6 @@ from ._validation import (
     as_float,
     check_fraction,
     check_positive,
-    check_unit_interval,
     grad_scale,
 )
 from .activations import (
@@ -33,7 +32,6 @@ from .activations import (
     softmax,
 )
 from .losses import (
-    check_pm1,
     class_args,
     elementwise_args,
     multiclass_margins,
@@ -140,9 +138,7 @@ def binary_cross_entropy_grad(prob, target, reduction="mean"):
     >>> binary_cross_entropy_grad([0.5, 0.25], [1.0, 0.0], reduction="sum").tolist()
     [-2.0, 1.3333333333333333]
     """
-    p, t, reduction, dtype = elementwise_args(prob, target, "prob", reduction)
-    check_unit_interval(p, "prob")
-    check_unit_interval(t, "target")
+    p, t, reduction, dtype = elementwise_args(prob, target, "prob", reduction, domain="prob")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         u = 1 - t
         g = np.where(u == 0, 0, u / (1 - p)) - np.where(t == 0, 0, t / p)
@@ -157,8 +153,9 @@ def binary_cross_entropy_with_logits_grad(logits, target, reduction="mean"):
     >>> binary_cross_entropy_with_logits_grad([0.0, 800.0], [1.0, 1.0], reduction="none").tolist()
     [-0.5, 0.0]
     """
-    z, t, reduction, dtype = elementwise_args(logits, target, "logits", reduction)
-    check_unit_interval(t, "target")
+    z, t, reduction, dtype = elementwise_args(
+        logits, target, "logits", reduction, domain="target01"
+    )
     return _finish(sigmoid(z) - t, z.size, reduction, dtype)
 
 
@@ -206,8 +203,7 @@ def hinge_grad(scores, target, reduction="mean"):
     >>> hinge_grad([2.0, 0.5], [1, -1], reduction="sum").tolist()
     [0.0, 1.0]
     """
-    s, t, reduction, dtype = elementwise_args(scores, target, "scores", reduction)
-    check_pm1(t, "target")
+    s, t, reduction, dtype = elementwise_args(scores, target, "scores", reduction, domain="pm1")
     with np.errstate(over="ignore"):
         m = 1 - t * s
     g = np.where(m > 0, -t, np.where(np.isnan(m), m, 0))  # nan propagates

@@ -307,3 +307,63 @@ def test_integer_labels_are_the_fix():
     want = np.mean([np.logaddexp(1, 2) - 2, np.logaddexp(3, 0.5) - 3])
     assert float(lb.softmax_cross_entropy(x, [1, 0])) == pytest.approx(want, rel=1e-14)
     assert float(lb.softmax_cross_entropy(x, np.eye(2)[[1, 0]])) == pytest.approx(want, rel=1e-14)
+
+
+# ---------------------------------------------------------------- which argument is which
+@pytest.mark.parametrize("name, a, b, kind", SHAPE_CASES,
+                         ids=[f"{c[0]}-{c[3]}" for c in SHAPE_CASES])
+def test_messages_say_which_argument_is_the_prediction_and_which_the_target(name, a, b, kind):
+    with pytest.raises(ValueError) as info:
+        call(name, a, b)
+    msg = str(info.value)
+    if name in ("cross_entropy", "kl_divergence"):
+        assert "target distribution" in msg and "predicted distribution" in msg, msg
+    else:
+        assert "1st argument: the prediction" in msg and "2nd argument: the target" in msg, msg
+
+
+@pytest.mark.parametrize("name, which", DIST_FUNCS, ids=[f"{a}-{b}" for a, b in DIST_FUNCS])
+def test_log_probabilities_are_recognised(name, which):
+    args, arg = _dist_case(name, which, np.log(GOOD))
+    with pytest.raises(ValueError, match=rf"{word(arg)}.*log-probabilities"):
+        call(name, *args)
+    # a distribution that is wrong in another way gets no such hint
+    for bad in (NEG, OFF):
+        args, _ = _dist_case(name, which, bad)
+        with pytest.raises(ValueError) as info:
+            call(name, *args)
+        assert "log-probabilities" not in str(info.value)
+
+
+def test_roles_of_p_and_q_in_information_messages():
+    with pytest.raises(ValueError, match=r"\bp \(1st argument: the target distribution\)"):
+        lb.cross_entropy(OFF, GOOD)
+    with pytest.raises(ValueError, match=r"\bq \(2nd argument: the predicted distribution\)"):
+        lb.kl_divergence(GOOD, OFF)
+
+
+def test_probabilities_that_look_like_logits_or_log_probabilities():
+    with pytest.raises(ValueError, match=r"\bprob\b.*binary_cross_entropy_with_logits"):
+        lb.binary_cross_entropy([2.0, -1.0], [1.0, 0.0])
+    with pytest.raises(ValueError, match=r"\bprob\b.*log-probabilities"):
+        lb.binary_cross_entropy(np.log([0.3, 0.5]), [1.0, 0.0])
+
+
+NUMPY_SCALARS = [
+    lambda: lb.huber([1.0], [1.0], delta=np.float64(-1.1)),
+    lambda: lb.multiclass_hinge([[1.0, 2.0]], [0], margin=np.float32(-2.5)),
+    lambda: lb.softmax_cross_entropy([[1.0, 2.0]], [0], label_smoothing=np.float64(1.5)),
+    lambda: lb.entropy([0.5, 0.5], base=np.float64(1.0)),
+    lambda: lb.kl_divergence([0.5, 0.5], np.array([0.55, 0.55])),
+    lambda: lb.mse([1.0], [1.0], reduction=np.str_("avg")),
+    lambda: lb.binary_cross_entropy(np.array([1.1], np.float32), [1.0]),
+]
+
+
+@pytest.mark.parametrize("i", range(len(NUMPY_SCALARS)))
+def test_messages_print_plain_numbers(i):
+    with pytest.raises(ValueError) as info:
+        NUMPY_SCALARS[i]()
+    msg = str(info.value)
+    assert "np." not in msg and "float64(" not in msg and "float32(" not in msg, msg
+    assert any(v in msg for v in ("-1.1", "-2.5", "1.5", "1.0", "1.1", "'avg'")), msg
