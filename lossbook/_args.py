@@ -152,9 +152,12 @@ def class_args(logits, target, first_name, reduction, target_name="target", *,
     if integer and w is not None:
         norm = w[labels_out] if labels_out.size else np.zeros(lead, dtype)
         parts.append("weight[target]")
+    why = f"the examples' weights ({' x '.join(parts)}) sum to 0"
     if ignored is not None:
         norm = np.where(ignored, dtype.type(0), dtype.type(1) if norm is None else norm)
-        parts.append(f"0 where target == ignore_index ({ignore_index})")
-    why = f"the examples' weights ({' x '.join(parts)}) sum to 0"
+        if ignored.all():
+            why = f"every example's target is ignore_index ({ignore_index})"
+        else:
+            why = f"the weights of the examples not ignored ({' x '.join(parts)}) sum to 0"
     red = Reduction(reduction, lead, dtype, fn, sample_weight=sw, norm=norm, why_zero=why)
     return ClassArgs(x, labels_out, dist, w, ignored, red, dtype)

@@ -397,7 +397,7 @@ def test_ignore_index_every_example():
     x = np.zeros((3, 2))
     y = np.array([-100, -100, -100])
     for f in (lb.softmax_cross_entropy, lb.softmax_cross_entropy_grad):
-        with pytest.raises(ValueError, match=r"ignore_index.*sum to 0"):
+        with pytest.raises(ValueError, match=r"every example's target is ignore_index"):
             f(x, y, ignore_index=-100)
     assert float(lb.softmax_cross_entropy(x, y, ignore_index=-100, reduction="sum")) == 0
     assert np.all(lb.softmax_cross_entropy_grad(x, y, ignore_index=-100, reduction="sum") == 0)
