@@ -78,6 +78,9 @@ __all__ = [
 from . import exercises  # noqa: E402  (cheap: chapter exercises load on first use)
 
 __all__ += ["exercises"]
+from . import training  # noqa: E402  (cheap: numpy only, imports no SymPy)
+
+__all__ += ["training"]
 from .chains import chain  # noqa: E402
 from .derivation import Derivation, DerivationError, claim  # noqa: E402
 

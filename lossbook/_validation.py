@@ -270,3 +270,37 @@ def check_ignore_index(value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"ignore_index must be an integer or None, got {plain(value)}")
     return int(value)
+
+
+# --- training (lossbook.training) ------------------------------------------------------
+
+
+def as_matrix(x, name: str) -> np.ndarray:
+    """A 2-d floating array (examples along axis 0, features along axis 1), float64."""
+    a = as_float(x, name)
+    if a.ndim != 2:
+        raise ValueError(f"{name} must be a 2-d array (examples, features); got shape {a.shape}")
+    return a.astype(np.float64, copy=False)
+
+
+def check_rows(a: np.ndarray, rows: int, name: str, of: str) -> None:
+    """``a`` must have one entry (row) per example of ``of``."""
+    if a.ndim == 0 or a.shape[0] != rows:
+        raise ValueError(f"{name} must have one row per example of {of} ({rows}); "
+                         f"got shape {a.shape}")
+
+
+def check_count(value, name: str, minimum: int = 0) -> int:
+    """An integer ``>= minimum`` (steps, hidden units, sizes); bool is not an integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {plain(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {plain(value)}")
+    return int(value)
+
+
+def check_choice(value, choices, name: str) -> str:
+    """One of a fixed set of names (a loss, an activation)."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {plain(value)}")
+    return value
