@@ -13,6 +13,39 @@ REDUCTIONS = ("mean", "sum", "none")
 SUM_ATOL = 1e-6
 
 
+def pred_label(name: str) -> str:
+    """How messages name a loss's first argument: ``pred (1st argument: the prediction)``."""
+    return f"{name} (1st argument: the prediction)"
+
+
+def target_label(name: str) -> str:
+    """How messages name a loss's second argument: ``target (2nd argument: the target)``."""
+    return f"{name} (2nd argument: the target)"
+
+
+def plain(v) -> str:
+    """A value as a message shows it: ``1.1``, not ``np.float64(1.1)``."""
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v[()]
+    if isinstance(v, np.floating):
+        return str(v)  # numpy's shortest round-trip digits for the value's own dtype
+    if isinstance(v, np.generic):
+        return repr(v.item())
+    return repr(v)
+
+
+def _log_hint(a: np.ndarray) -> str:
+    """A hint for input that looks like log-probabilities: every entry <= 0, some < 0."""
+    with np.errstate(invalid="ignore"):
+        seen = a[~np.isnan(a)]
+        if seen.size and (seen <= 0).all() and (seen < 0).any():
+            return (
+                "; every entry is <= 0, so it looks like log-probabilities: "
+                "pass probabilities (numpy.exp of them)"
+            )
+    return ""
+
+
 def as_float(x, name: str) -> np.ndarray:
     """Return ``x`` as a floating array (ints and bools become float64, float16
     becomes float32: the stable forms need its range). TypeError for complex, string
@@ -62,13 +95,13 @@ def check_labels(labels: np.ndarray, num_classes: int, name: str) -> None:
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         bad = labels[(labels < 0) | (labels >= num_classes)].flat[0]
         raise ValueError(
-            f"{name} must be class indices in [0, {num_classes - 1}], found {bad}"
+            f"{name} must be class indices in [0, {num_classes - 1}], found {plain(bad)}"
         )
 
 
 def check_reduction(reduction) -> str:
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {plain(reduction)}")
     return reduction
 
 
@@ -76,9 +109,9 @@ def check_positive(value, name: str) -> float:
     """A finite scalar > 0 (delta, margin)."""
     v = np.asarray(value)
     if v.ndim != 0 or v.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a real scalar, got {value!r}")
+        raise TypeError(f"{name} must be a real scalar, got {plain(value)}")
     if not (float(v) > 0 and np.isfinite(v)):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        raise ValueError(f"{name} must be a finite number > 0, got {plain(value)}")
     return float(v)
 
 
@@ -86,9 +119,9 @@ def check_fraction(value, name: str) -> float:
     """A scalar in [0, 1] (label_smoothing)."""
     v = np.asarray(value)
     if v.ndim != 0 or v.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a real scalar, got {value!r}")
+        raise TypeError(f"{name} must be a real scalar, got {plain(value)}")
     if not 0.0 <= float(v) <= 1.0:
-        raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+        raise ValueError(f"{name} must lie in [0, 1], got {plain(value)}")
     return float(v)
 
 
@@ -98,16 +131,16 @@ def log_base(base) -> float | None:
         return None
     v = np.asarray(base)
     if v.ndim != 0 or v.dtype.kind not in "biuf":
-        raise TypeError(f"base must be a real scalar or None, got {base!r}")
+        raise TypeError(f"base must be a real scalar or None, got {plain(base)}")
     b = float(v)
     if not (b > 0 and b != 1 and np.isfinite(b)):
-        raise ValueError(f"base must be a finite number > 0 and != 1, got {base!r}")
+        raise ValueError(f"base must be a finite number > 0 and != 1, got {plain(base)}")
     return float(np.log(b))
 
 
 def check_axis(a: np.ndarray, axis, name: str) -> int:
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-        raise TypeError(f"axis must be an integer, got {axis!r}")
+        raise TypeError(f"axis must be an integer, got {plain(axis)}")
     if a.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension (the axis {axis})")
     if not -a.ndim <= axis < a.ndim:
@@ -115,11 +148,15 @@ def check_axis(a: np.ndarray, axis, name: str) -> int:
     return int(axis) % a.ndim
 
 
-def check_unit_interval(a: np.ndarray, name: str) -> None:
-    """Entries in [0, 1] (nan passes)."""
+def check_unit_interval(a: np.ndarray, name: str, logits_hint: str = "") -> None:
+    """Entries in [0, 1] (nan passes). ``logits_hint`` is added to the message when
+    the entries fall on both sides of [0, 1] (they look like logits)."""
     if a.size and ((a < 0).any() or (a > 1).any()):
         bad = a[(a < 0) | (a > 1)].flat[0]
-        raise ValueError(f"{name} must hold probabilities in [0, 1], found {bad}")
+        hint = _log_hint(a)
+        if not hint and logits_hint and (a < 0).any() and (a > 1).any():
+            hint = f"; entries below 0 and above 1 look like logits: {logits_hint}"
+        raise ValueError(f"{name} must hold probabilities in [0, 1], found {plain(bad)}{hint}")
 
 
 def check_distribution(a: np.ndarray, name: str, axis: int = -1) -> None:
@@ -128,14 +165,16 @@ def check_distribution(a: np.ndarray, name: str, axis: int = -1) -> None:
         return
     if (a < 0).any():
         bad = a[a < 0].flat[0]
-        raise ValueError(f"{name} must be a distribution: found a negative entry {bad}")
+        raise ValueError(
+            f"{name} must be a distribution: found a negative entry {plain(bad)}{_log_hint(a)}"
+        )
     with np.errstate(over="ignore", invalid="ignore"):
         s = a.sum(axis=axis, dtype=np.float64)
     off = np.abs(s - 1) > SUM_ATOL
     if off.any():
         raise ValueError(
             f"{name} must be a distribution summing to 1 along axis {axis} "
-            f"(atol {SUM_ATOL}), found a sum of {s[off].flat[0]!r}"
+            f"(atol {SUM_ATOL}), found a sum of {plain(s[off].flat[0])}{_log_hint(a)}"
         )
 
 
@@ -149,7 +188,7 @@ def broadcast_target(shape: tuple, target: np.ndarray, pred_name: str, target_na
     except ValueError:
         raise ValueError(
             f"{target_name} has shape {target.shape}, which does not broadcast to "
-            f"{pred_name}'s shape {shape}"
+            f"the shape {shape} of {pred_name}"
         ) from None
     return np.broadcast_to(target, shape)
 

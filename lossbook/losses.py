@@ -32,7 +32,10 @@ from ._validation import (
     check_reduction,
     check_unit_interval,
     float_operands,
+    plain,
+    pred_label,
     reduce,
+    target_label,
 )
 from .activations import _BLOCK_BYTES, _as_rows, _logsumexp_rows, log_softmax
 
@@ -53,11 +56,25 @@ _QUIET = dict(over="ignore", under="ignore", divide="ignore", invalid="ignore")
 # --- argument preparation, shared with gradients.py ----------------------------------
 
 
-def elementwise_args(first, target, first_name, reduction, target_name="target"):
-    """Validated ``(first, target, reduction, dtype)`` for an elementwise loss."""
+_BCE_HINT = "binary_cross_entropy_with_logits takes logits"
+
+
+def elementwise_args(first, target, first_name, reduction, target_name="target", domain=None):
+    """Validated ``(first, target, reduction, dtype)`` for an elementwise loss.
+
+    ``domain`` checks the values: ``"prob"`` (both in [0, 1]), ``"target01"`` (the
+    target in [0, 1]), ``"pm1"`` (the target in {-1, +1}) or None.
+    """
     reduction = check_reduction(reduction)
+    first_name, target_name = pred_label(first_name), target_label(target_name)
     (x, t), dtype = float_operands((first, first_name), (target, target_name))
     t = broadcast_target(x.shape, t, first_name, target_name)
+    if domain == "prob":
+        check_unit_interval(x, first_name, logits_hint=_BCE_HINT)
+    if domain in ("prob", "target01"):
+        check_unit_interval(t, target_name)
+    if domain == "pm1":
+        check_pm1(t, target_name)
     check_nonempty_mean(x.size, reduction, first_name)
     return x, t, reduction, dtype
 
@@ -66,7 +83,7 @@ def check_pm1(t: np.ndarray, name: str) -> None:
     """Labels must be -1 or +1 (nan passes)."""
     bad = (t != 1) & (t != -1) & ~np.isnan(t)
     if bad.any():
-        raise ValueError(f"{name} must hold labels in {{-1, +1}}, found {t[bad].flat[0]}")
+        raise ValueError(f"{name} must hold labels in {{-1, +1}}, found {plain(t[bad].flat[0])}")
 
 
 def class_args(logits, target, first_name, reduction, target_name="target", distributions=True):
@@ -77,20 +94,28 @@ def class_args(logits, target, first_name, reduction, target_name="target", dist
     shape ``x.shape``) is not None.
     """
     reduction = check_reduction(reduction)
+    first_name, target_name = pred_label(first_name), target_label(target_name)
     raw = np.asarray(target)
     if raw.dtype.kind in "iu" or not distributions:
         labels = as_labels(raw, target_name)
         x = as_float(logits, first_name)
         if x.ndim == 0:
             raise ValueError(f"{first_name} must have a class axis (at least 1 dimension)")
-        labels = broadcast_target(x.shape[:-1], labels, f"{first_name}[..., 0]", target_name)
+        labels = broadcast_target(
+            x.shape[:-1], labels, f"{first_name} without its class axis", target_name
+        )
         check_labels(labels, x.shape[-1], target_name)
         dist, dtype = None, x.dtype
     elif raw.dtype.kind == "f":
         (x, dist), dtype = float_operands((logits, first_name), (target, target_name))
         if x.ndim == 0:
             raise ValueError(f"{first_name} must have a class axis (at least 1 dimension)")
-        dist = broadcast_target(x.shape, dist, first_name, target_name)
+        if dist.shape != x.shape:  # float labels must not pass as one broadcast distribution
+            raise ValueError(
+                f"{target_name} is floating, so it is read as one distribution per example "
+                f"and must have exactly {first_name}'s shape {x.shape}; got shape "
+                f"{dist.shape}. Class indices need an integer dtype (e.g. labels.astype(int))"
+            )
         check_distribution(dist, target_name, -1)
         labels = None
     else:
@@ -183,9 +208,7 @@ def binary_cross_entropy(prob, target, reduction="mean"):
     >>> round(float(binary_cross_entropy([0.5], [1.0])), 12)
     0.69314718056
     """
-    p, t, reduction, dtype = elementwise_args(prob, target, "prob", reduction)
-    check_unit_interval(p, "prob")
-    check_unit_interval(t, "target")
+    p, t, reduction, dtype = elementwise_args(prob, target, "prob", reduction, domain="prob")
     with np.errstate(**_QUIET):
         pos = np.where(t == 0, 0, t * np.log(p))
         u = 1 - t
@@ -208,8 +231,9 @@ def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
     >>> float(binary_cross_entropy_with_logits([-800.0], [1.0]))
     800.0
     """
-    z, t, reduction, dtype = elementwise_args(logits, target, "logits", reduction)
-    check_unit_interval(t, "target")
+    z, t, reduction, dtype = elementwise_args(
+        logits, target, "logits", reduction, domain="target01"
+    )
     z, t = z.reshape(-1), t.reshape(-1)
     keep = reduction == "none"
     out = np.empty(z.size if keep else 0, dtype=dtype)
@@ -296,8 +320,7 @@ def hinge(scores, target, reduction="mean"):
     >>> hinge([2.0, 0.5, -1.0], [1, 1, 1], reduction="none").tolist()
     [0.0, 0.5, 2.0]
     """
-    s, t, reduction, dtype = elementwise_args(scores, target, "scores", reduction)
-    check_pm1(t, "target")
+    s, t, reduction, dtype = elementwise_args(scores, target, "scores", reduction, domain="pm1")
     with np.errstate(over="ignore"):
         return reduce(np.maximum(0, 1 - t * s), reduction, dtype)
 

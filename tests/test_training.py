@@ -278,7 +278,7 @@ def test_skewed_data_mean_and_median_are_as_stated():
     (lambda: T.linear_regression(X4, ["a"] * 12), TypeError, "y must hold real numbers"),
     (lambda: T.linear_regression(X4, Y_REAL, init={"V": 1}), ValueError, "unknown parameter"),
     (lambda: T.linear_regression(X4, Y_REAL, init={"W": [1, 2]}), ValueError, "shape"),
-    (lambda: T.logistic_regression(X4, Y_BIN + 1), ValueError, "target must hold prob"),
+    (lambda: T.logistic_regression(X4, Y_BIN + 1), ValueError, r"target .*must hold prob"),
     (lambda: T.logistic_regression(X4, Y_BIN, loss="softmax_ce"), ValueError, "loss"),
     (lambda: T.softmax_regression(X4, Y_CLASS, num_classes=3), ValueError, "class indices"),
     (lambda: T.softmax_regression(X4, Y_CLASS[:, None]), ValueError, "must be 1-d"),
