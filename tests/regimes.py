@@ -271,3 +271,5 @@ REGIMES = [
     Regime("cross_entropy", "Dirichlet p, q = p(1 + eps) renormalised", _renormalised),
     Regime("cross_entropy", "one-hot p, q_y = 1 - delta", _one_hot),
 ]
+
+REGIMES_BY_KEY = {(r.function, r.name): r for r in REGIMES}
