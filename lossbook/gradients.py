@@ -264,23 +264,24 @@ def _softmax_ce_label_grad(x: np.ndarray, labels: np.ndarray, scale) -> np.ndarr
     :math:`p_y \le 1/2` and :math:`p_y - 1` does not cancel."""
     rows, _ = _as_rows(x, -1)
     n = len(rows)
-    scale = np.asarray(scale, dtype=np.float64)
-    scale = scale.reshape(-1) if scale.ndim else np.full(n, float(scale))
-    y = labels.reshape(-1).astype(np.intp)
+    f = np.asarray(scale, dtype=np.float64)
+    f = f.reshape(-1) if f.ndim else np.full(n, float(f))
+    r, y = np.arange(n), labels.reshape(-1).astype(np.intp)
     out = np.empty_like(rows)
-    special = []
+    a, wy = np.zeros(n, dtype=np.intp), np.zeros(n)
+    t, em = np.zeros(n), np.ones(n)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        for start, stop, a, m, s, unit in _rows_loop(rows, out, entries=True):
-            dest, r = out[start:stop], np.arange(stop - start)
-            yb, f = y[start:stop], scale[start:stop]
-            wy = dest[r, yb].astype(np.float64)  # e^{x_y - m} / unit, before scaling
-            dest *= (f * unit / (1 + s)).astype(rows.dtype)[:, None]
-            dest[r, a] = f / (1 + s)
-            dest[r, yb] = np.where(yb == a, -f * s / (1 + s), f * (wy * unit / (1 + s) - 1))
-            special.extend(start + np.flatnonzero(~np.isfinite(m)))
-    for i in special:  # rows holding +inf, all -inf or nan: the softmax's limit
-        out[i] = softmax(rows[i]) * scale[i]
-        out[i, y[i]] -= scale[i]
+        for start, stop, ab, _, tb, eb in _rows_loop(rows, out, entries=True):
+            dest = out[start:stop]
+            wy[start:stop] = dest[r[: stop - start], y[start:stop]]  # before scaling
+            dest *= (f[start:stop] / (eb + tb)).astype(rows.dtype)[:, None]
+            a[start:stop], t[start:stop], em[start:stop] = ab, tb, eb
+        den = em + t  # p_j = w_j / den; p_a = em / den; p_a - 1 = -t / den
+        out[r, a] = f * em / den
+        out[r, y] = np.where(y == a, -f * t / den, f * (wy / den - 1))
+    for i in np.flatnonzero(~np.isfinite(rows[r, a])):  # +inf, all -inf, nan: the limit
+        out[i] = softmax(rows[i]) * f[i]
+        out[i, y[i]] -= f[i]
     return out.reshape(x.shape)
 
 
