@@ -110,6 +110,8 @@ def _row_sums(a: np.ndarray) -> np.ndarray:
 # Largest row maximum for which exp(x) is taken without a shift (see _exp_rows): the
 # sum of K terms below e^64 (float32) or e^600 (float64) cannot overflow.
 _DIRECT_MAX = {np.dtype(np.float32): 64.0, np.dtype(np.float64): 600.0}
+# exp(x) is a normal number (full relative accuracy) for x at least this.
+_NORMAL_EXP_MIN = {np.dtype(np.float32): -87.0, np.dtype(np.float64): -708.0}
 
 
 def _exp_rows(block: np.ndarray, out: np.ndarray, entries: bool):
@@ -133,9 +135,10 @@ def _exp_rows(block: np.ndarray, out: np.ndarray, entries: bool):
       :math:`x_j - m` is formed, so its rounding error (which ``exp`` would multiply
       by :math:`|x_j - m|`: 20 ulp at a gap of 40) never arises. Used when
       :math:`m \le` 64 (float32) or 600 (float64), so nothing overflows, and when
-      nothing that matters underflows: :math:`m \ge 0` for the softmax's entries
-      (``entries=True``), or :math:`t` at least K times the smallest normal number
-      otherwise.
+      nothing that matters underflows: :math:`m \ge 0`, or, for a negative
+      :math:`m`, every :math:`e^{x_j}` a normal number (for the softmax's entries,
+      ``entries=True``) or :math:`t` at least K times the smallest normal number
+      (for :math:`s` alone).
     * shifted (the other rows, with finite :math:`m`): ``d = x - m`` (every exponent
       :math:`\le 0`, no overflow), the rounding error ``err`` of ``d`` recovered
       exactly by Knuth's TwoSum, :math:`w = e^{d}(1 + \mathrm{err})` (equal to
@@ -153,13 +156,16 @@ def _exp_rows(block: np.ndarray, out: np.ndarray, entries: bool):
     out[r, a] = 0
     t = _row_sums(out)
     em = np.exp(m.astype(np.float64))
-    hi, low = _DIRECT_MAX[block.dtype], k * np.finfo(block.dtype).tiny
-    if m.max() <= hi and (m.min() >= 0 or (not entries and t.min() >= low)):
-        return a, m, t, em  # every row direct (nan fails both tests)
-    direct = m >= 0
-    if not entries:  # for s alone, a negative m is fine if the sum did not underflow
-        direct |= t >= low
-    direct &= m <= hi
+    hi = _DIRECT_MAX[block.dtype]
+    if m.max() <= hi and m.min() >= 0:
+        return a, m, t, em  # every row direct (a nan fails the tests)
+    if entries:  # a negative m: fine if no exp(x_j) is below the normal range
+        fine = block.min(axis=1) >= _NORMAL_EXP_MIN[block.dtype]
+    else:  # for s alone: fine if the sum is far enough above the subnormals
+        fine = t >= k * np.finfo(block.dtype).tiny
+    direct = ((m >= 0) | fine) & (m <= hi)
+    if direct.all():
+        return a, m, t, em
     t = t.astype(np.float64)
     rows = np.flatnonzero(~direct & np.isfinite(m))
     if rows.size:
