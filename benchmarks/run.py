@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -118,37 +119,38 @@ def binary_inputs(rng, dtype, kind, n=4 * 1024 * 1024):
     return z.astype(dtype), t.astype(dtype)
 
 
+def _then(f, g, args):
+    """A call of ``f(*args)`` followed by ``g(*args)``: a loss, then its gradient."""
+    return lambda: (f(*args), g(*args))
+
+
 def cases(dtype, kind, rng):
     """(case, shape, pass, {implementation: call}, input bytes) for one dtype and kind."""
     x, y = class_inputs(rng, dtype, kind)
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     z, t = binary_inputs(rng, dtype, kind)
-    zt, tt = torch.from_numpy(z), torch.from_numpy(t)
-    ce, bce = F.cross_entropy, F.binary_cross_entropy_with_logits
-    return [
-        ("softmax_cross_entropy", x.shape, "forward", {
-            "lossbook": lambda: lb.softmax_cross_entropy(x, y),
-            "scipy": lambda: scipy_softmax_ce(x, y),
-            "torch": lambda: ce(xt, yt)}, x.nbytes),
-        ("softmax_cross_entropy", x.shape, "forward+backward", {
-            "lossbook": lambda: (lb.softmax_cross_entropy(x, y),
-                                 lb.softmax_cross_entropy_grad(x, y)),
-            "scipy": lambda: (scipy_softmax_ce(x, y), scipy_softmax_ce_grad(x, y)),
-            "torch": lambda: torch_fwd_bwd(ce, xt, yt)}, x.nbytes),
-        ("logsumexp", x.shape, "forward", {
-            "lossbook": lambda: lb.logsumexp(x, axis=1),
-            "scipy": lambda: sps.logsumexp(x, axis=1),
-            "torch": lambda: torch.logsumexp(xt, dim=1)}, x.nbytes),
-        ("binary_cross_entropy_with_logits", z.shape, "forward", {
-            "lossbook": lambda: lb.binary_cross_entropy_with_logits(z, t),
-            "scipy": lambda: scipy_bce_logits(z, t),
-            "torch": lambda: bce(zt, tt)}, z.nbytes),
-        ("binary_cross_entropy_with_logits", z.shape, "forward+backward", {
-            "lossbook": lambda: (lb.binary_cross_entropy_with_logits(z, t),
-                                 lb.binary_cross_entropy_with_logits_grad(z, t)),
-            "scipy": lambda: (scipy_bce_logits(z, t), scipy_bce_logits_grad(z, t)),
-            "torch": lambda: torch_fwd_bwd(bce, zt, tt)}, z.nbytes),
+    losses = [  # name, inputs, lossbook loss and gradient, SciPy-based ones, torch loss
+        ("softmax_cross_entropy", (x, y), lb.softmax_cross_entropy,
+         lb.softmax_cross_entropy_grad, scipy_softmax_ce, scipy_softmax_ce_grad,
+         F.cross_entropy),
+        ("binary_cross_entropy_with_logits", (z, t), lb.binary_cross_entropy_with_logits,
+         lb.binary_cross_entropy_with_logits_grad, scipy_bce_logits, scipy_bce_logits_grad,
+         F.binary_cross_entropy_with_logits),
     ]
+    out = []
+    for name, args, loss, grad, sp_loss, sp_grad, torch_loss in losses:
+        targs = tuple(torch.from_numpy(a) for a in args)
+        out.append((name, args[0].shape, "forward", {
+            "lossbook": partial(loss, *args), "scipy": partial(sp_loss, *args),
+            "torch": partial(torch_loss, *targs)}, args[0].nbytes))
+        out.append((name, args[0].shape, "forward+backward", {
+            "lossbook": _then(loss, grad, args), "scipy": _then(sp_loss, sp_grad, args),
+            "torch": partial(torch_fwd_bwd, torch_loss, *targs)}, args[0].nbytes))
+    xt = torch.from_numpy(x)
+    out.insert(2, ("logsumexp", x.shape, "forward", {
+        "lossbook": partial(lb.logsumexp, x, axis=1),
+        "scipy": partial(sps.logsumexp, x, axis=1),
+        "torch": partial(torch.logsumexp, xt, dim=1)}, x.nbytes))
+    return out
 
 
 def markdown(rows) -> str:
