@@ -31,7 +31,7 @@ def _verify(args) -> int:
     else:
         width = max([len(r["id"]) for r in result["claims"]] + [10])
         for r in result["claims"]:
-            print(f"{r['id']:<{width}}  {r['chapter']:<5}  {r['method']:<16}  "
+            print(f"{r['id']:<{width}}  {r['chapter']:<5}  {r['method']:<22}  "
                   f"{r['status'].upper():<4}  {r['seconds']:7.2f} s")
             if r["status"] != "pass":
                 print("    " + r["detail"].replace("\n", "\n    "))
