@@ -4,12 +4,21 @@ The library behind the executable textbook on loss functions. Everything public 
 importable from here; the contract is ``API.md``.
 """
 
-from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
+from .activations import (
+    log_sigmoid,
+    log_softmax,
+    logit,
+    logsumexp,
+    sigmoid,
+    softmax,
+    softplus,
+)
 from .gradients import (
     binary_cross_entropy_grad,
     binary_cross_entropy_with_logits_grad,
     hinge_grad,
     huber_grad,
+    logit_grad,
     mae_grad,
     mse_grad,
     multiclass_hinge_grad,
@@ -39,6 +48,7 @@ __all__ = [
     "logsumexp",
     "softmax",
     "log_softmax",
+    "logit",
     "entropy",
     "cross_entropy",
     "kl_divergence",
@@ -51,6 +61,7 @@ __all__ = [
     "hinge",
     "multiclass_hinge",
     "sigmoid_grad",
+    "logit_grad",
     "softmax_jacobian",
     "mse_grad",
     "mae_grad",
@@ -67,6 +78,9 @@ __all__ = [
 from . import exercises  # noqa: E402  (cheap: chapter exercises load on first use)
 
 __all__ += ["exercises"]
+from . import training  # noqa: E402  (cheap: numpy only, imports no SymPy)
+
+__all__ += ["training"]
 from .chains import chain  # noqa: E402
 from .derivation import Derivation, DerivationError, claim  # noqa: E402
 

@@ -6,7 +6,7 @@ erratum, printing one line each: id, chapter, how it was checked (``symbolic``,
 ``{"claims": [{"id", "chapter", "method", "status", "seconds", "detail"}], "errata": [...]}``.
 ``--module FILE`` also loads a chain module from a file (repeatable; the tests use it
 to register a deliberately failing claim). ``--only ID`` restricts the run to the
-claims with that id or chapter (repeatable). Exit status 1 if anything fails.
+claims and errata with that id or chapter (repeatable). Exit status 1 if anything fails.
 Nothing is cached: each run builds every derivation afresh.
 """
 
@@ -36,8 +36,11 @@ def _verify(args) -> int:
             if r["status"] != "pass":
                 print("    " + r["detail"].replace("\n", "\n    "))
         for r in result["errata"]:
-            print(f"erratum {r['source']:<40}  {r['chapter'] or '':<5}  "
-                  f"{r['status'].upper():<4}  {r['seconds']:7.2f} s  ({r['detail']})")
+            print(f"erratum {r['label']:<40}  {r['chapter'] or '':<5}  "
+                  f"{r['status'].upper():<4}  {r['seconds']:7.2f} s  "
+                  f"({r['detail'].splitlines()[0]})")
+            if r["status"] != "pass":
+                print("    " + r["detail"].replace("\n", "\n    "))
         print(f"{len(result['claims'])} claims, {len(result['errata'])} errata, "
               f"{len(failed)} failed, {total:.1f} s")
     return 1 if failed else 0

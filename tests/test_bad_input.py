@@ -266,3 +266,136 @@ def test_calls_print_nothing(capsys):
             call(name, *_empty(name), reduction="mean")
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
+
+
+# ---------------------------------------------------------------- nan is not lost
+@pytest.mark.parametrize("name", ["cross_entropy", "kl_divergence"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+def test_nan_in_q_where_p_is_zero_propagates(name, dtype):
+    """0 log 0 = 0 must not swallow a nan: H([1, 0], [1, nan]) is nan, not 0."""
+    p = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], dtype)
+    q = np.array([[1.0, np.nan], [1.0, 0.0], [np.nan, 1.0]], dtype)
+    got = call(name, p, q)
+    assert got.dtype == dtype
+    assert np.isnan(got[0]) and np.isnan(got[2])
+    assert got[1] == 0.0  # a true zero (p = 0, q = 0) still contributes 0
+    assert np.isnan(call(name, [1.0, 0.0], [1.0, np.nan]))
+
+
+# ---------------------------------------------------------------- float labels
+FLOAT_LABELS = [
+    (np.zeros((2, 2)), [1.0, 0.0]),          # float labels, one per row
+    (np.zeros((2, 3)), [[0.2, 0.3, 0.5]]),   # one distribution meant for every row
+    (np.zeros((2, 3)), np.array([2.0, 0.0], np.float32)),
+    (np.zeros(3), np.array(1.0)),            # a floating scalar label
+]
+
+
+@pytest.mark.parametrize("name", ["softmax_cross_entropy", "softmax_cross_entropy_grad"])
+@pytest.mark.parametrize("case", range(len(FLOAT_LABELS)))
+def test_floating_target_must_have_the_logits_shape(name, case):
+    """A floating target is read as distributions, so it must have the logits' exact
+    shape; float labels broadcast as one distribution would give a wrong loss silently
+    (0.6961 instead of 0.1961 for logits [[1, 2], [3, 0.5]] and labels [1, 0])."""
+    logits, target = FLOAT_LABELS[case]
+    with pytest.raises(ValueError, match=r"(?s)\btarget\b.*integer dtype"):
+        call(name, logits, target)
+
+
+def test_integer_labels_are_the_fix():
+    x = np.array([[1.0, 2.0], [3.0, 0.5]])
+    want = np.mean([np.logaddexp(1, 2) - 2, np.logaddexp(3, 0.5) - 3])
+    assert float(lb.softmax_cross_entropy(x, [1, 0])) == pytest.approx(want, rel=1e-14)
+    assert float(lb.softmax_cross_entropy(x, np.eye(2)[[1, 0]])) == pytest.approx(want, rel=1e-14)
+
+
+# ---------------------------------------------------------------- which argument is which
+@pytest.mark.parametrize("name, a, b, kind", SHAPE_CASES,
+                         ids=[f"{c[0]}-{c[3]}" for c in SHAPE_CASES])
+def test_messages_say_which_argument_is_the_prediction_and_which_the_target(name, a, b, kind):
+    with pytest.raises(ValueError) as info:
+        call(name, a, b)
+    msg = str(info.value)
+    if name in ("cross_entropy", "kl_divergence"):
+        assert "target distribution" in msg and "predicted distribution" in msg, msg
+    else:
+        assert "1st argument: the prediction" in msg and "2nd argument: the target" in msg, msg
+
+
+@pytest.mark.parametrize("name, which", DIST_FUNCS, ids=[f"{a}-{b}" for a, b in DIST_FUNCS])
+def test_log_probabilities_are_recognised(name, which):
+    args, arg = _dist_case(name, which, np.log(GOOD))
+    with pytest.raises(ValueError, match=rf"{word(arg)}.*log-probabilities"):
+        call(name, *args)
+    # a distribution that is wrong in another way gets no such hint
+    for bad in (NEG, OFF):
+        args, _ = _dist_case(name, which, bad)
+        with pytest.raises(ValueError) as info:
+            call(name, *args)
+        assert "log-probabilities" not in str(info.value)
+
+
+def test_roles_of_p_and_q_in_information_messages():
+    with pytest.raises(ValueError, match=r"\bp \(1st argument: the target distribution\)"):
+        lb.cross_entropy(OFF, GOOD)
+    with pytest.raises(ValueError, match=r"\bq \(2nd argument: the predicted distribution\)"):
+        lb.kl_divergence(GOOD, OFF)
+
+
+def test_probabilities_that_look_like_logits_or_log_probabilities():
+    with pytest.raises(ValueError, match=r"\bprob\b.*binary_cross_entropy_with_logits"):
+        lb.binary_cross_entropy([2.0, -1.0], [1.0, 0.0])
+    with pytest.raises(ValueError, match=r"\bprob\b.*log-probabilities"):
+        lb.binary_cross_entropy(np.log([0.3, 0.5]), [1.0, 0.0])
+
+
+NUMPY_SCALARS = [
+    lambda: lb.huber([1.0], [1.0], delta=np.float64(-1.1)),
+    lambda: lb.multiclass_hinge([[1.0, 2.0]], [0], margin=np.float32(-2.5)),
+    lambda: lb.softmax_cross_entropy([[1.0, 2.0]], [0], label_smoothing=np.float64(1.5)),
+    lambda: lb.entropy([0.5, 0.5], base=np.float64(1.0)),
+    lambda: lb.kl_divergence([0.5, 0.5], np.array([0.55, 0.55])),
+    lambda: lb.mse([1.0], [1.0], reduction=np.str_("avg")),
+    lambda: lb.binary_cross_entropy(np.array([1.1], np.float32), [1.0]),
+]
+
+
+@pytest.mark.parametrize("i", range(len(NUMPY_SCALARS)))
+def test_messages_print_plain_numbers(i):
+    with pytest.raises(ValueError) as info:
+        NUMPY_SCALARS[i]()
+    msg = str(info.value)
+    assert "np." not in msg and "float64(" not in msg and "float32(" not in msg, msg
+    assert any(v in msg for v in ("-1.1", "-2.5", "1.5", "1.0", "1.1", "'avg'")), msg
+
+
+# ---------------------------------------------------------------- weights (API.md rows)
+def _weight_rows():
+    x, y = np.zeros((2, 3)), np.array([0, 1])
+    rows = []
+    for name in LOSS_AND_GRAD:
+        args, kw = _valid(name)
+        n = np.shape(args[0])[0]
+        rows += [(name, args, {**kw, "sample_weight": -np.ones(n)}, ValueError, "sample_weight"),
+                 (name, args, {**kw, "sample_weight": np.ones(n + 1)}, ValueError,
+                  "sample_weight"),
+                 (name, args, {**kw, "sample_weight": np.zeros(n)}, ValueError, "mean")]
+    for name in ("softmax_cross_entropy", "softmax_cross_entropy_grad"):
+        rows += [(name, (x, y), {"weight": np.array([1.0, -1.0, 1.0])}, ValueError, "weight"),
+                 (name, (x, y), {"weight": np.ones(2)}, ValueError, "weight"),
+                 (name, (x, np.full((2, 3), 1 / 3)), {"ignore_index": 0}, ValueError,
+                  "ignore_index")]
+    for name in ("binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits_grad"):
+        rows += [(name, (np.zeros(2), np.ones(2)), {"pos_weight": 0.0}, ValueError,
+                  "pos_weight")]
+    return rows
+
+
+WEIGHT_ROWS = _weight_rows()
+
+
+@pytest.mark.parametrize("name, args, kw, exc, arg", WEIGHT_ROWS,
+                         ids=[f"{r[0]}-{r[4]}-{i}" for i, r in enumerate(WEIGHT_ROWS)])
+def test_bad_weights(name, args, kw, exc, arg):
+    with pytest.raises(exc, match=word(arg)):
+        call(name, *args, **kw)

@@ -293,9 +293,9 @@ def test_wrong_step_is_rejected(build):
                          ids=lambda f: f.__name__[3:])
 def test_wrong_step_is_rejected_without_counterexample_search(build, monkeypatch):
     """The symbolic strategies alone (no numeric search) still reject every wrong step."""
-    monkeypatch.setattr(D, "USE_COUNTEREXAMPLES", False)
-    monkeypatch.setattr(D, "STRATEGY_SECONDS", 2.0)
-    monkeypatch.setattr(D, "CHECK_SECONDS", 6.0)
+    monkeypatch.setattr(D.budget, "USE_COUNTEREXAMPLES", False)
+    monkeypatch.setattr(D.budget, "STRATEGY_SECONDS", 2.0)
+    monkeypatch.setattr(D.budget, "CHECK_SECONDS", 6.0)
     with pytest.raises(DerivationError) as err:
         build()
     assert err.value.counterexample is None

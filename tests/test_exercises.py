@@ -32,7 +32,11 @@ def test_lossbook_exposes_the_exercises_subpackage():
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_registered_answer_and_right_sample_are_accepted(exercise_id):
     ex = E.get(exercise_id)
-    assert E.check(exercise_id, ex.answer), "the registered answer itself must be accepted"
+    if ex.answer is not None:
+        assert E.check(exercise_id, ex.answer), "the registered answer itself must be accepted"
+    if ex.kind == "proof" and ex.answer is None:
+        assert ex.solution_claim in {c.id for c in lossbook.chains.all_claims()}
+        return
     result = E.check(exercise_id, ex.sample_right)
     assert result.correct, result.message
     assert result.message.startswith("Correct")
@@ -41,11 +45,72 @@ def test_registered_answer_and_right_sample_are_accepted(exercise_id):
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_wrong_sample_is_rejected_with_the_hint(exercise_id):
     ex = E.get(exercise_id)
+    if ex.kind == "proof" and ex.answer is None:
+        return
     assert ex.sample_wrong is not None, (
         f"{exercise_id}: register(..., sample_wrong=...) a plausible wrong answer")
     result = E.check(exercise_id, ex.sample_wrong)
     assert not result
-    assert ex.hint in result.message
+    assert ex.hint in result.message or any(m in result.message for _, m in ex.mistakes)
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_each_listed_mistake_is_recognised(exercise_id):
+    ex = E.get(exercise_id)
+    for wrong, message in ex.mistakes:
+        result = E.check(exercise_id, wrong)
+        assert not result and message in result.message, (exercise_id, wrong, result.message)
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_proof_exercises_name_a_registered_claim(exercise_id):
+    ex = E.get(exercise_id)
+    if ex.kind == "proof":
+        assert ex.solution_claim in {c.id for c in lossbook.chains.all_claims()}
+
+
+@pytest.fixture
+def temporary_exercises():
+    """Register throw-away exercises under ch99 and remove them afterwards."""
+    E._load()
+    before = set(E._REGISTRY)
+    yield E.register
+    for key in set(E._REGISTRY) - before:
+        del E._REGISTRY[key]
+
+
+def test_coding_task_runs_the_students_function(temporary_exercises):
+    def tests(fn):
+        return [f"f({x}) should be {2 * x}, got {fn(x)}" for x in (0, 1, 5) if fn(x) != 2 * x]
+
+    temporary_exercises("ch99-ex1", kind="coding", tests=tests, hint="double it",
+                        question="write f(x) = 2x", sample_right=lambda x: 2 * x,
+                        sample_wrong=lambda x: x + 1)
+    assert E.check("ch99-ex1", lambda x: x * 2)
+    bad = E.check("ch99-ex1", lambda x: x + 1)
+    assert not bad and "f(0) should be 0, got 1" in bad.message
+    boom = E.check("ch99-ex1", lambda x: 1 / 0)
+    assert not boom and "ZeroDivisionError" in boom.message
+    assert not E.check("ch99-ex1", 4) and "function" in E.check("ch99-ex1", 4).message
+
+
+def test_mistakes_name_the_mistake_and_repr_hides_the_answer(temporary_exercises):
+    ex = temporary_exercises("ch99-ex2", answer=sp.log(2), hint="generic hint",
+                             question="H of a fair coin in nats",
+                             mistakes=[(1, "that is in bits, the question asks for nats")],
+                             sample_wrong="1")
+    assert "bits" in E.check("ch99-ex2", "1").message
+    assert E.check("ch99-ex2", "0.3").message.endswith("generic hint")
+    assert "log(2)" not in repr(ex) and "0.69" not in repr(ex)
+
+
+def test_register_rejects_incomplete_tasks(temporary_exercises):
+    with pytest.raises(ValueError, match="tests="):
+        temporary_exercises("ch99-ex3", kind="coding", hint="h")
+    with pytest.raises(ValueError, match="solution_claim"):
+        temporary_exercises("ch99-ex4", kind="proof", hint="h")
+    with pytest.raises(ValueError, match="kind"):
+        temporary_exercises("ch99-ex5", kind="essay", answer=1, hint="h")
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)

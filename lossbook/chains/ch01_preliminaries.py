@@ -10,8 +10,7 @@ The symmetry :math:`1 - \sigma(x) = \sigma(-x)` and :math:`\sigma' = \sigma(1-\s
 are registered once, with chapter 6 (``sigmoid.one-minus``, ``sigmoid.derivative``);
 chapter 1 shows them by id.
 
-``ERRATA`` records the errors of the sources on these topics; each ``check``
-returns True iff the source's version fails the checker.
+The sources' errors on these topics are in :mod:`lossbook.errata` (``s000``).
 
 References: Heinzer (2020), "On Loss Functions - Part I" (notation section);
 Goodfellow, Bengio and Courville, *Deep Learning* (2016), sections 3.10 and 5.5;
@@ -22,7 +21,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..derivation import Derivation, claim, rejects
+from ..derivation import Derivation, claim
 from ..symbolic import Sigmoid, Softplus, sigmoid, softplus
 
 x = sp.Symbol("x", real=True)
@@ -222,47 +221,3 @@ def expectation_leibniz_gaussian() -> Derivation:
             .step(sp.Integral(t**2 * (t - mu) / s**2 * phi, whole_line),
                   r"$\partial_\mu \varphi = \varphi \cdot (t - \mu)/s^{2}$")
             .step(2 * mu, "Gaussian moments"))
-
-
-# ---------------------------------------------------------------------------
-# errors of the sources on these topics
-
-
-
-def _source_log_sigmoid() -> bool:
-    # Source 000: "-log(sigma(x)) = -zeta(-x)". One minus sign too many: the left side
-    # is positive, the right side negative.
-    return rejects(lambda: Derivation(-sp.log(Sigmoid(x))).step(-Softplus(-x), "as stated"))
-
-
-def _source_mle_equals_product() -> bool:
-    # Source 000 equates the argmax (a parameter) with the product (a likelihood).
-    # For the flips 1, 1, 0 the likelihood is u^2 (1 - u), maximal at u = 2/3 where it
-    # equals 4/27: the two sides of the source's second equals sign differ.
-    u = sp.Symbol("u", positive=True)
-    lik = u**2 * (1 - u)
-    argmax = sp.Rational(2, 3)
-    assert sp.diff(lik, u).subs(u, argmax) == 0  # 2/3 is the maximiser
-    return rejects(lambda: Derivation(argmax).step(lik.subs(u, argmax), "as stated"))
-
-
-ERRATA = [
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="Basic concepts and notation: Softplus",
-        stated=r"-\log(\sigma(x)) = -\zeta(-x)",
-        correction=r"\log\sigma(x) = -\zeta(-x) \text{, equivalently } -\log\sigma(x) = \zeta(-x)",
-        claim="log-sigmoid.softplus",
-        check=_source_log_sigmoid,
-    ),
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="Basic concepts and notation: Maximum Likelihood Estimation",
-        stated=r"\theta = \arg\max_{\theta}\, p_{\theta}(x) = \textstyle\prod_{i=1}^{n}"
-               r" p_{\theta}(x_i)",
-        correction=r"\hat\theta = \arg\max_{\theta} \textstyle\prod_{i=1}^{n} p_{\theta}(x_i)"
-                   r" = \arg\max_{\theta} \textstyle\sum_{i=1}^{n} \log p_{\theta}(x_i)",
-        claim="mle.bernoulli-maximiser",
-        check=_source_mle_equals_product,
-    ),
-]

@@ -8,10 +8,10 @@ with sums over the n examples); the normal equations, their solution and the Hes
 Steps given a concrete range (``n=...``) are first tried for symbolic n; the label
 the engine reports (symbolic or concrete) is the one shown in the book.
 
-``ERRATA`` records the errors of source 000 in its least-squares derivation and
-in its list of loss properties; each ``check`` returns True iff the source's
-version fails the checker (a rejected step, a product or sum of matrices whose
-shapes do not match, or an empty solution set).
+The errors of source 000 in its least-squares derivation are entries of
+:mod:`lossbook.errata` (``s000``); the checks that build this module's least-squares
+problem stay here (a refuted step, or a product or sum of matrices whose shapes do
+not match).
 
 References: Heinzer (2020), "On Loss Functions - Part I", sections "Distance",
 "L2 norm and linear regression" and "Intuitive properties of cross-entropy";
@@ -274,7 +274,8 @@ def least_squares_hessian() -> Derivation:
 
 
 # ---------------------------------------------------------------------------
-# errors of source 000 on these topics
+# checks of source 000's errors used by lossbook.errata.s000 (they build this
+# module's least-squares problem)
 
 
 
@@ -296,72 +297,3 @@ def _source_row_minus_column() -> bool:
     # "2 X^T X beta - X^T y - y^T X": X^T y is a 2 x 1 column and y^T X a 1 x 2 row.
     X, beta, y = concrete_problem(4, 2)
     return rejects(lambda: 2 * X.T * X * beta - X.T * y - y.T * X, sp.ShapeError)
-
-
-def _source_no_unique_solution() -> bool:
-    # "once n > m there is no unique solution anymore" suggests several exact solutions;
-    # in general there is none. X = [[1, 0], [1, 1], [1, 2]], y = (1, 3, 4): X beta = y
-    # has an empty solution set.
-    X = sp.Matrix([[1, 0], [1, 1], [1, 2]])
-    y = sp.Matrix([1, 3, 4])
-    b1, b2 = sp.symbols("b1 b2")
-    return sp.linsolve((X, y), b1, b2) == sp.EmptySet
-
-
-def _source_linear_loss() -> bool:
-    # "l(x) = x" and "l(x) = x^2" are said to satisfy l(x_T) = 0; with x_T = 1 (the
-    # source's plot) both give 1.
-    u = sp.Symbol("u", real=True)
-    x_t = sp.Integer(1)
-    return all(rejects(lambda loss=loss: Derivation(loss.subs(u, x_t)).step(0, "as stated"))
-               for loss in (u, u**2))
-
-
-
-ERRATA = [
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="L2 norm and linear regression: first line of the gradient",
-        stated=r"\partial\,\bigl((X\beta\, y)^{\top}(X\beta - y)\bigr) / \partial\beta",
-        correction=r"\partial\,\bigl((X\beta - y)^{\top}(X\beta - y)\bigr) / \partial\beta",
-        claim="least-squares.gradient",
-        check=_source_first_line,
-    ),
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="L2 norm and linear regression: expansion",
-        stated=r"\ldots - y^{\top}X\beta - y^{\top}y",
-        correction=r"\beta^{\top}X^{\top}X\beta - \beta^{\top}X^{\top}y - y^{\top}X\beta"
-                   r" + y^{\top}y",
-        claim="least-squares.gradient",
-        check=_source_expansion_sign,
-    ),
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="L2 norm and linear regression: derivative",
-        stated=r"2X^{\top}X\beta - X^{\top}y - y^{\top}X - 0",
-        correction=r"2X^{\top}X\beta - X^{\top}y - X^{\top}y = 2X^{\top}X\beta - 2X^{\top}y"
-                   r"\ \text{(the gradient of } y^{\top}X\beta \text{ is the column } X^{\top}y"
-                   r"\text{)}",
-        claim="least-squares.gradient",
-        check=_source_row_minus_column,
-    ),
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="L2 norm and linear regression: setting",
-        stated=r"n > m \Rightarrow y = X\beta \text{ has no unique solution}",
-        correction=r"n > m \Rightarrow y = X\beta \text{ has in general no solution; the "
-                   r"least-squares minimiser is unique iff } \operatorname{rank} X = m",
-        claim="least-squares.normal-equations",
-        check=_source_no_unique_solution,
-    ),
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="Intuitive properties of cross-entropy",
-        stated=r"l_{x_T}(x) = x \text{ and } l_{x_T}(x) = x^2 \text{ satisfy } l_{x_T}(x_T) = 0"
-               r"\text{ (plotted with } x_T = 1\text{)}",
-        correction=r"l_{x_T}(x) = |x - x_T| \text{ and } l_{x_T}(x) = (x - x_T)^2",
-        claim="distance.loss-properties",
-        check=_source_linear_loss,
-    ),
-]

@@ -12,8 +12,7 @@ Sums over :math:`k = 1..n` are symbolic in :math:`n`; the one step that uses
 :math:`\sum_k p_k = \sum_k q_k = 1` (the end of Gibbs' inequality) is checked for every
 :math:`n = 2..6` and labelled so.
 
-``ERRATA`` records the errors of the sources on these topics; each ``check`` returns
-True iff the source's version fails the checker.
+The sources' errors on these topics are in :mod:`lossbook.errata` (``s000``).
 
 References: Heinzer (2020), "On Loss Functions - Part I", section "Divergence";
 Kullback and Leibler (1951); Cover and Thomas, *Elements of Information Theory*
@@ -235,7 +234,7 @@ def kl_forward_fit_scale() -> Derivation:
 
 
 # ---------------------------------------------------------------------------
-# errors of the sources on these topics
+# a check of source 000's errors used by lossbook.errata.s000
 
 
 
@@ -246,33 +245,3 @@ def _source_unbalanced_bracket() -> bool:
     three = 3
     return rejects(lambda: Derivation(sym.kl_divergence(p, q, three)).step(
         total(p[k] * sp.log(p[k]), three) - sp.log(q[three]), "bracket closed early"))
-
-
-def _source_real_valued() -> bool:
-    # Source 000 declares a divergence as a map S x S -> R. For p = (1/2, 1/2) and
-    # q = (1, 0) the KL term of the second outcome is the limit below, +oo: KL takes a
-    # value outside R, so the stated codomain fails for the book's main divergence.
-    value = sp.limit(HALF * sp.log(HALF / qq), qq, 0, "+")
-    return value is sp.oo and not value.is_finite
-
-
-ERRATA = [
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="Divergence",
-        stated=r"D : S \times S \longrightarrow \mathbb{R}",
-        correction=r"D : S \times S \longrightarrow [0, \infty]"
-                   r"\quad (\mathrm{KL}(p\,\|\,q) = \infty \text{ when } q(x) = 0 < p(x))",
-        claim="kl.infinite-support",
-        check=_source_real_valued,
-    ),
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="Divergence, Kullback-Leibler Divergence",
-        stated=r"\textstyle\sum_i p_i (\log p_i - \log q_i"
-               r"\quad\text{(one bracket never closed; source's } x \text{ written as } i)",
-        correction=r"\textstyle\sum_i p_i \bigl(\log p_i - \log q_i\bigr)",
-        claim="kl.log-difference",
-        check=_source_unbalanced_bracket,
-    ),
-]

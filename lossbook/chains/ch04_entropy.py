@@ -14,8 +14,7 @@ Identities over :math:`n` outcomes are symbolic in :math:`n` where SymPy proves 
 steps that differentiate with respect to one coordinate are checked for every
 :math:`n = 2..6`, labelled so.
 
-``ERRATA`` records the errors of the sources on these topics; each ``check`` returns
-True iff the source's version fails the checker.
+The sources' errors on these topics are in :mod:`lossbook.errata` (``s000``).
 
 References: Heinzer (2020), "On Loss Functions - Part I", section "Entropy";
 Shannon (1948); Cover and Thomas, *Elements of Information Theory* (2006),
@@ -28,7 +27,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import symbolic as sym
-from ..derivation import Derivation, claim, rejects
+from ..derivation import Derivation, claim
 from .ch03_divergence import Normal
 
 n, i = sym.N, sym.K
@@ -235,32 +234,3 @@ def entropy_uniform_interval() -> Derivation:
                        name="entropy.uniform-interval")
             .step(-a * ((1 / a) * sp.log(1 / a)), "constant integrand, interval of length $a$")
             .step(sp.log(a), r"$-\log(1/a) = \log a$"))
-
-
-# ---------------------------------------------------------------------------
-# errors of the sources on these topics
-
-
-
-def _source_information_base() -> bool:
-    # Source 000 defines I(x) = -log(p(x)) with the natural log (its stated default)
-    # and then writes H_b(p) = E(I(X)) for any base b. For a fair coin and b = 2:
-    # H_2 = 1 bit, but E(I(X)) = log 2 nats.
-    h = sp.Rational(1, 2)
-    h2 = -2 * h * sp.log(h, 2)
-    expected_surprise = -2 * h * sp.log(h)
-    return rejects(lambda: Derivation(h2).step(expected_surprise, "as stated, b = 2"))
-
-
-ERRATA = [
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="Divergence, Entropy",
-        stated=r"H_b(p) = \mathbb{E}\,I(X) \text{ for every base } b,"
-               r" \text{ with } I(x) = -\ln p(x)",
-        correction=r"H_b(p) = E\bigl(I_b(X)\bigr) \text{ with } I_b(x) = -\log_b p(x)"
-                   r" = I(x)/\log b",
-        claim="entropy.base-change",
-        check=_source_information_base,
-    ),
-]

@@ -12,8 +12,7 @@ Sums over :math:`n` outcomes are symbolic in :math:`n` where SymPy proves them; 
 derivative of the Lagrangian with respect to one coordinate is checked for every
 :math:`K = 2..6`, labelled so.
 
-``ERRATA`` records the errors of the sources on these topics; each ``check`` returns
-True iff the source's version fails the checker.
+The sources' errors on these topics are in :mod:`lossbook.errata` (``s000``, ``s001``).
 
 References: Heinzer (2020), "On Loss Functions - Part I", section "Cross-Entropy";
 flash-card notes (source 001), "cross entropy"; Chen, "Loss Functions", section 2.3;
@@ -191,51 +190,10 @@ def ce_gaussian_decomposition() -> Derivation:
 
 
 # ---------------------------------------------------------------------------
-# errors of the sources on these topics
-
-P_PAIR = (sp.Rational(1, 2), sp.Rational(1, 2))
-Q_PAIR = (sp.Rational(1, 10), sp.Rational(9, 10))
-
-
-def _ce_exact(a, b):
-    return -sp.Add(*[ai * sp.log(bi) for ai, bi in zip(a, b, strict=True) if ai != 0])
-
-
-
-def _source_roles_swapped() -> bool:
-    # Source 000 describes cross-entropy as the average bit count of an event of q
-    # coded in place of p. Read that way (events drawn from q, code built for p)
-    # that is H(q, p); the cross-entropy H(p, q) draws events from p and codes them
-    # with a code built for q. For p = (1/2, 1/2), q = (1/10, 9/10) the two differ.
-    return rejects(lambda: Derivation(_ce_exact(P_PAIR, Q_PAIR), name="H(p,q)")
-                  .step(_ce_exact(Q_PAIR, P_PAIR), "as stated: events from q"))
-
+# a check of source 001's errors used by lossbook.errata.s001
 
 def _source_dx_in_sum() -> bool:
     # Source 001, discrete case: -sum_x p(x) log(q(x)) dx. A sum has no dx; with the
     # factor the value changes unless dx = 1 (checked on n = 3).
     return rejects(lambda: Derivation(cross_entropy_sum(upper=3))
                   .step(cross_entropy_sum(upper=3) * dx, "as stated, with dx"))
-
-
-ERRATA = [
-    dict(
-        source="000_d52b67203b30a4ab.txt",
-        section="Divergence, Cross-Entropy",
-        stated=r"\text{cross-entropy counts the average total bits needed for an event"
-               r" of } q \text{ coded in place of } p",
-        correction=r"H(p, q): \text{ average code length (bits with } \log_2\text{) of events"
-                   r" drawn from } p \text{ under a code built for } q;"
-                   r"\ \text{read as stated it is } H(q, p) \ne H(p, q)",
-        claim="ce.decomposition",
-        check=_source_roles_swapped,
-    ),
-    dict(
-        source="001_2374ed093ae10426.txt",
-        section="cross entropy, Discrete Case",
-        stated=r"H(P, Q) = -\sum_{x \in \mathcal{X}} p(x) \log(q(x))\, dx",
-        correction=r"H(P, Q) = -\sum_{x \in \mathcal{X}} p(x) \log q(x)",
-        claim="ce.decomposition",
-        check=_source_dx_in_sum,
-    ),
-]

@@ -30,6 +30,19 @@ A wrong answer's message is the exercise's hint. ``check`` prints nothing; the
 returned :class:`CheckResult` is truthy when the answer is right and renders as
 one short sentence in Jupyter.
 
+- **coding tasks** (``kind="coding"``): the answer is the student's function;
+  ``tests(fn)`` (registered with the exercise) runs it on cases of its own and returns
+  a list of failure messages (empty: correct). An exception raised by the student's
+  function is reported as a failure, never propagated.
+
+Every exercise has a ``kind``: ``"computation"`` (a value or a formula),
+``"proof"`` (the model solution is the checked derivation ``solution_claim``; an
+``answer`` is optional and, if given, is the result the proof arrives at) or
+``"coding"``. ``mistakes`` lists anticipated wrong answers, each with the message
+that names the mistake (swapped arguments, bits instead of nats, a sign slip, ...):
+when a wrong answer matches one, ``check`` says which mistake it sees instead of the
+generic hint.
+
 Exercises are registered in per-chapter modules ``lossbook/exercises/chNN.py``
 with :func:`register`; they are discovered automatically on first use. Each
 registration stores a right and a wrong sample answer (``sample_right``,
@@ -84,25 +97,48 @@ class Exercise:
     sample_wrong: Any = None
     question: str = ""
     functions: dict = field(default_factory=dict)
+    kind: str = "computation"
+    mistakes: tuple = ()
+    tests: Any = None
+    solution_claim: str | None = None
 
     @property
-    def kind(self) -> str:
-        """``"formula"``, ``"number"``, ``"array"``, ``"bool"`` or ``"word"``."""
-        return _kind(self.answer)
+    def answer_kind(self) -> str:
+        """``"formula"``, ``"number"``, ``"array"``, ``"bool"``, ``"word"`` or ``"function"``."""
+        return "function" if self.kind == "coding" else _kind(self.answer)
+
+    def __repr__(self) -> str:  # never shows the answer (a student may print it)
+        return f"Exercise({self.id!r}, kind={self.kind!r}, question={self.question!r})"
 
 
-def register(exercise_id: str, *, answer, hint: str, symbols=(), rtol: float = 1e-6,
+KINDS = ("computation", "proof", "coding")
+
+
+def register(exercise_id: str, *, answer=None, hint: str, symbols=(), rtol: float = 1e-6,
              atol: float = 1e-12, sample_right=None, sample_wrong=None, question: str = "",
-             functions: dict | None = None) -> Exercise:
+             functions: dict | None = None, kind: str = "computation", mistakes=(),
+             tests=None, solution_claim: str | None = None) -> Exercise:
     """Register an exercise and return it.
 
-    ``exercise_id`` has the form ``"chNN-exK"``. ``answer`` is the right answer (a
-    SymPy expression, a number, an array/Matrix, a bool or a word). ``hint`` is
-    shown when an answer is wrong. ``symbols`` are the SymPy symbols a formula may
-    use (strings are parsed with them). ``sample_right`` (default: ``answer``
-    itself, as a string for formulas) and ``sample_wrong`` are stored for the
-    tests: the first must be accepted, the second rejected. ``functions`` adds
-    names a string answer may call (``{"name": sympy_callable}``).
+    ``exercise_id`` has the form ``"chNN-exK"``. ``kind`` is ``"computation"``,
+    ``"proof"`` or ``"coding"``.
+
+    * ``answer`` is the right answer (a SymPy expression, a number, an array/Matrix,
+      a bool or a word); required unless ``kind="coding"``, optional for a proof
+      (the result the proof arrives at, so the student can check it).
+    * ``hint`` is shown when an answer is wrong and matches no listed mistake.
+    * ``mistakes`` is a sequence of ``(wrong_answer, message)`` pairs: an answer that
+      matches ``wrong_answer`` (compared like ``answer``) gets ``message``, which
+      should name the mistake ("the arguments are swapped: ...").
+    * ``tests`` (coding only) is a callable ``tests(fn) -> list[str]`` returning the
+      failures of the student's function ``fn`` (empty list: correct).
+    * ``solution_claim`` (proof only, required there) is the id of the registered
+      claim whose checked derivation is the model solution.
+    * ``symbols`` are the SymPy symbols a formula may use (strings are parsed with
+      them); ``functions`` adds names a string answer may call.
+    * ``sample_right`` (default: ``answer`` itself, as a string for formulas) and
+      ``sample_wrong`` are stored for the tests: the first must be accepted, the
+      second rejected. For coding tasks both are functions.
     """
     if not isinstance(exercise_id, str) or not _ID.match(exercise_id):
         raise ValueError(f"exercise_id must look like 'ch01-ex2'; got {exercise_id!r}")
@@ -110,11 +146,28 @@ def register(exercise_id: str, *, answer, hint: str, symbols=(), rtol: float = 1
         raise ValueError(f"exercise {exercise_id!r} is registered twice")
     if not hint:
         raise ValueError(f"exercise {exercise_id!r}: a hint is required")
+    if kind not in KINDS:
+        raise ValueError(f"exercise {exercise_id!r}: kind must be one of {KINDS}; got {kind!r}")
+    if kind == "coding":
+        if not callable(tests):
+            raise ValueError(f"exercise {exercise_id!r}: a coding task needs tests=callable")
+        if not (callable(sample_right) and callable(sample_wrong)):
+            raise ValueError(f"exercise {exercise_id!r}: a coding task needs sample_right and "
+                             "sample_wrong functions")
+    else:
+        if tests is not None:
+            raise ValueError(f"exercise {exercise_id!r}: tests= is only for kind='coding'")
+        if answer is None and kind == "computation":
+            raise ValueError(f"exercise {exercise_id!r}: a computation needs an answer")
+    if kind == "proof" and not solution_claim:
+        raise ValueError(f"exercise {exercise_id!r}: a proof needs solution_claim=<claim id>")
+    mistakes = tuple((wrong, str(msg)) for wrong, msg in mistakes)
     symbols = tuple(symbols)
-    if sample_right is None:
+    if sample_right is None and answer is not None:
         sample_right = str(answer) if _kind(answer) == "formula" else answer
     ex = Exercise(exercise_id, answer, hint, symbols, float(rtol), float(atol), sample_right,
-                  sample_wrong, question, dict(functions or {}))
+                  sample_wrong, question, dict(functions or {}), kind, mistakes, tests,
+                  solution_claim)
     _REGISTRY[exercise_id] = ex
     return ex
 
@@ -154,14 +207,30 @@ def get(exercise_id: str) -> Exercise:
 def check(exercise_id: str, answer) -> CheckResult:
     """Check ``answer`` against exercise ``exercise_id``; returns a :class:`CheckResult`."""
     ex = get(exercise_id)
+    if ex.answer is None and ex.kind == "proof":
+        return CheckResult(ex.id, False, f"This proof has no single answer to check; compare "
+                                         f"your steps with the solution (claim "
+                                         f"{ex.solution_claim!r}, `lb.chain(...)`).")
     try:
-        ok, detail = _COMPARE[ex.kind](ex, answer)
+        ok, detail = _COMPARE[ex.answer_kind](ex, answer)
     except _Unreadable as err:
         return CheckResult(ex.id, False, str(err))
     if ok:
         return CheckResult(ex.id, True, "Correct." + (f" {detail}" if detail else ""))
+    for wrong, message in ex.mistakes:
+        if _matches(ex, wrong, answer):
+            return CheckResult(ex.id, False, f"Not yet: {message}")
     return CheckResult(ex.id, False, f"Not yet. Hint: {ex.hint}" + (f" ({detail})"
                                                                      if detail else ""))
+
+
+def _matches(ex: Exercise, wrong, answer) -> bool:
+    """Does ``answer`` equal the anticipated wrong answer ``wrong``?"""
+    probe = replace(ex, answer=wrong, kind="computation")
+    try:
+        return bool(_COMPARE[probe.answer_kind](probe, answer)[0])
+    except (_Unreadable, TypeError, ValueError):
+        return False
 
 
 # ---------------------------------------------------------------------------
@@ -393,7 +462,22 @@ def _compare_word(ex: Exercise, answer):
     return answer.strip().lower() == ex.answer.strip().lower(), ""
 
 
+def _compare_function(ex: Exercise, answer):
+    if not callable(answer):
+        raise _Unreadable("Expected a function (pass the function itself, not its result).")
+    try:
+        failures = list(ex.tests(answer))
+    except Exception as err:  # noqa: BLE001 - the student's code failed: report, never raise
+        return False, f"your function raised {type(err).__name__}: {err}"
+    if not failures:
+        return True, ""
+    shown = "; ".join(failures[:3]) + (f" (and {len(failures) - 3} more)"
+                                       if len(failures) > 3 else "")
+    return False, shown
+
+
 _COMPARE = {
+    "function": _compare_function,
     "formula": _compare_formula,
     "number": _compare_number,
     "array": _compare_array,

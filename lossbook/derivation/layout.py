@@ -1,0 +1,162 @@
+"""LaTeX layout of a chain (one ``aligned`` block, a step a row with its reason) and
+its plain-text form."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+if TYPE_CHECKING:
+    from .chain import Derivation, Step
+
+
+_REL_LATEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "~": r"\approx"}
+
+
+def _relation_latex(step: Step) -> str:
+    if step.relation == "d/dx":
+        w = sp.latex(step.wrt)
+        d = r"\partial" if isinstance(step.wrt, sp.Indexed) else "d"
+        return r"\overset{" + d + "/" + d + " " + w + r"}{\longmapsto}"
+    return _REL_LATEX[step.relation]
+
+
+_TEXT_SAFE = str.maketrans({"\\": "/", "{": "(", "}": ")", "%": " percent", "&": "and",
+                            "#": "no.", "^": "", "~": "-", "$": ""})
+
+
+def _text(s: str) -> str:
+    s = s.translate(_TEXT_SAFE)
+    return r"\text{" + s + "}" if s else ""
+
+
+def _reason_parts(step: Step) -> list[str]:
+    """The reason of a step and its notes (how it was checked, the limit, the lemmas),
+    each a string with ``$...$`` for math."""
+    notes = []
+    if step.method.startswith("concrete"):
+        name, lo_hi = step.method.split(" ", 1)[1].split("=", 1)
+        values = lo_hi.replace("..", r", \dots, ").replace(",", ", ").replace(",  ", ", ")
+        notes.append(f"checked for ${sp.latex(sp.Symbol(name))} = {values}$ only")
+    elif step.method == "numeric":
+        notes.append("numeric check only")
+    if step.relation == "~":
+        sym, point = step.limit[0], step.limit[1]
+        notes.append(f"as ${sp.latex(sym)} \\to {sp.latex(point)}$")
+    for lem in step.lemmas:
+        notes.append(f"by ${lem.latex()}$")
+    why = step.why
+    if "$" not in why and "\\" in why:  # a reason written as LaTeX math throughout
+        why = "$" + why + "$"
+    return [why, *notes]
+
+
+def _mixed_latex(full: str) -> str:
+    """Text with ``$...$`` math as LaTeX: the text parts in ``\\text{}``."""
+    parts = full.split("$")
+    if len(parts) % 2 == 0:  # unbalanced $: treat everything as text
+        return _text(full.replace("$", ""))
+    return "".join(_text(part) if j % 2 == 0 else part for j, part in enumerate(parts))
+
+
+def _reason_latex(step: Step, stacked: bool = False) -> str:
+    """``\\text{(why; note)}`` with ``$...$`` parts set as math. ``stacked`` sets the
+    reason and each note on lines of their own, wrapped at a third of the width budget
+    (an ``array`` inside the step's row), for rows too wide for the text column; the
+    step keeps one row of the chain."""
+    parts = _reason_parts(step)
+    if not stacked:
+        return _mixed_latex("(" + "; ".join(parts) + ")")
+    lines = []
+    for j, part in enumerate(parts):
+        part = ("(" if j == 0 else "") + part + (";" if j < len(parts) - 1 else ")")
+        lines.extend(_wrap(part, _ROW_WIDTH / 3))
+    if len(lines) == 1:
+        return _mixed_latex(lines[0])
+    return r"\begin{array}[t]{l}" + r" \\ ".join(map(_mixed_latex, lines)) + r"\end{array}"
+
+
+def _wrap(part: str, width: float) -> list[str]:
+    """Split text with ``$...$`` math into lines of about ``width`` (see _display_width),
+    breaking only at spaces outside the math."""
+    pieces = part.split("$")
+    if len(pieces) % 2 == 0:  # unbalanced $: leave it whole
+        return [part]
+    words = []
+    for j, piece in enumerate(pieces):
+        if j % 2:  # math stays whole, glued to the word before it
+            if words and not pieces[j - 1].endswith(" "):
+                words[-1] += f"${piece}$"
+            else:
+                words.append(f"${piece}$")
+        else:
+            tokens = piece.split(" ")
+            if words and tokens and tokens[0] and not piece.startswith(" "):
+                words[-1] += tokens.pop(0)
+            words.extend(t for t in tokens if t)
+    lines, line = [], ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if line and _display_width(_mixed_latex(candidate)) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return [*lines, line] if line else lines
+
+
+def _latex(expr) -> str:
+    return sp.latex(expr)
+
+
+# A rough width budget for a chain, in units of about one math symbol (~14 px in the
+# book's theme, whose text column is ~690 px wide); text inside \\text{} counts about half
+# a unit a character. Chains wider than this stack their reasons (see Derivation.latex).
+_ROW_WIDTH = 44
+
+
+def _display_width(tex: str) -> float:
+    """A rough width of a LaTeX row: a fraction counts its longer part, a command one
+    symbol, text about half a symbol a character."""
+    text = sum(len(t) for t in re.findall(r"\\text\{([^{}]*)\}", tex))
+    tex = re.sub(r"\\text\{[^{}]*\}", "", tex)
+    tex = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
+                 lambda m: max(m.group(1), m.group(2), key=len), tex)
+    tex = re.sub(r"\\(left|right|,|;|quad|qquad|displaystyle|mathrm|operatorname)", "", tex)
+    tex = re.sub(r"\\[a-zA-Z]+", "x", tex)
+    return len(re.sub(r"[{}_^&\s]", "", tex)) + 0.5 * text
+
+
+def chain_latex(d: Derivation) -> str:
+    r"""The chain as one ``\begin{aligned}`` block, one line a step with its reason."""
+    rows = []
+    first = _latex(d.start)
+    lines = [f"&{_relation_latex(s)} {_latex(s.expr)}" for s in d.steps]
+    # The block is as wide as its widest cell in each column. When the start and the
+    # steps side by side would fill most of the text column, the start gets a row of
+    # its own (left-aligned above the steps); reasons that would still overflow stack.
+    widest = max(map(_display_width, lines), default=0)
+    own_row = bool(lines) and _display_width(first) + widest > 0.75 * _ROW_WIDTH
+    width = max(_display_width(first), widest) if own_row else _display_width(first) + widest
+    if own_row:
+        rows.append(f"& {first}")
+    for k, (s, line) in enumerate(zip(d.steps, lines, strict=True)):
+        reason = _reason_latex(s)
+        if width + _display_width(reason) > _ROW_WIDTH:
+            reason = _reason_latex(s, stacked=True)  # too wide: one note a line
+        rows.append(f"{first if k == 0 and not own_row else ''} {line} && {reason}")
+    if not rows:
+        rows.append(f"{first} &")
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+def chain_text(d: Derivation) -> str:
+    """The chain as plain text: a line a step, with its reason and how it was checked."""
+    head = f"Derivation {d.name!r}" if d.name else "Derivation"
+    out = [f"{head} [{d.method}]", f"    {sp.sstr(d.start)}"]
+    for s in d.steps:
+        rel = {"d/dx": f"d/d{s.wrt} ->"}.get(s.relation, s.relation)
+        tag = "" if s.method == "symbolic" else f"; {s.method}"
+        out.append(f"  {rel} {sp.sstr(s.expr)}    ({s.why}{tag})")
+    return "\n".join(out)
