@@ -254,7 +254,7 @@ FIT_JS = r"""
           bad.push('reason overlaps its step: ' + why.textContent.trim().slice(0, 60));
         }
       }
-      return {stacked: d.classList.contains('lb-stacked'), stackedOk,
+      return {stacked: stackedOk, stackedOk,
               fits: d.scrollWidth <= d.clientWidth + 1, bad,
               text: d.textContent.replace(/\s+/g, ' ').trim().slice(0, 60)};
     });
