@@ -400,6 +400,11 @@ class Derivation:
     def _repr_latex_(self) -> str:
         return "$$\n" + self.latex() + "\n$$"
 
+    def _repr_html_(self) -> str:
+        """The site's and Jupyter's form: reasons beside their steps, or under them on a
+        narrow column (layout.chain_html); the PDF uses ``_repr_latex_``."""
+        return layout.chain_html(self)
+
     def __str__(self) -> str:
         return layout.chain_text(self)
 
