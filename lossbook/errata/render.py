@@ -63,19 +63,20 @@ def _escape(text: str) -> str:
 
 
 def quote(stated: str) -> str:
-    """The source's words as Markdown.
+    """The source's words as a Markdown block quote.
 
-    A quote with ``$$...$$`` in it is prose: its text is escaped and each formula set
-    inline (``$...$``), so the line wraps in the column. A quote without is a formula
-    and is displayed. Pieces joined by " … " (passages quoted from two places) are
-    shown one after the other.
+    A quote with ``$`` in it, or without any TeX (no backslash, ^, _ or {), is prose:
+    its text is escaped and each formula (``$$...$$`` or ``$...$`` in the source) set
+    inline as ``$...$``, so the line wraps in the column. Any other quote is a formula
+    and is displayed. Pieces joined by
+    " … " (passages quoted from two places) are shown one after the other.
     """
     out = []
     for piece in (p.strip() for p in stated.split(" … ")):
-        if "$$" in piece:
-            parts = piece.split("$$")
+        if "$" in piece or not any(c in piece for c in "\\^_{"):
+            parts = piece.replace("$$", "$").split("$")
             if len(parts) % 2 == 0:
-                raise ValueError(f"unbalanced $$ in quote {piece!r}")
+                raise ValueError(f"unbalanced $ in quote {piece!r}")
             text = "".join(_escape(p) if k % 2 == 0 else f"${p.strip()}$"
                            for k, p in enumerate(parts))
             out.append(["> " + " ".join(text.split())])
@@ -102,8 +103,9 @@ def _entry(entry: dict, links: dict, results: list) -> str:
              if entry["claim"] else "")
     return "\n\n".join([
         f"({'erratum-' + entry['id']})=",
-        f"#### `{entry['id']}`: {_escape(entry['section'])}",
-        "The source states:",
+        f"#### {_escape(entry.get('title') or entry['section'])}",
+        f"`{entry['id']}`, in the section \"{_escape(entry['section'])}\" of the source, "
+        "states:",
         quote(entry["stated"]),
         f"**Correction** ({GRADES[entry['grade']]}): {entry['correction']}",
         _where(entry, links) + claim,
