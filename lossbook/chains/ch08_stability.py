@@ -39,10 +39,14 @@ from sympy.printing.precedence import PRECEDENCE
 
 from ..derivation import LOG_LE_X_MINUS_1, Derivation, claim
 from ..symbolic import LogSumExp, Sigmoid, Softmax, Softplus, _Named
-from ._display import InOrder, Paren, Times
+from ._display import Abbrev, InOrder, Paren, Times
 
 x = sp.Symbol("x", real=True)
 z = sp.Symbol("z", real=True)
+z_pos = sp.Symbol("z", nonnegative=True)
+z_neg = sp.Symbol("z", negative=True)
+w = sp.Symbol("w", real=True)
+j = sp.Symbol("j", integer=True)
 c = sp.Symbol("c", real=True)
 h = sp.Symbol("h", real=True)
 u = sp.Symbol("u", positive=True)
@@ -102,6 +106,31 @@ class MinZero(_Named):
 
     def _latex(self, printer, exp=None):
         return rf"\min({printer._print(self.args[0])}, 0)"
+
+
+class Step(_Named):
+    r"""The unit step :math:`H(z) = 1` for :math:`z \ge 0`, else 0 (prints as H(z))."""
+
+    nargs = 1
+
+    def unfold(self):
+        return sp.Piecewise((1, self.args[0] >= 0), (0, True))
+
+    def _latex(self, printer, exp=None):
+        return rf"H({printer._print(self.args[0])})"
+
+
+class Atanh(_Named):
+    r""":math:`\operatorname{atanh}(w) = \tfrac12 \log\frac{1 + w}{1 - w}` (its definition)."""
+
+    nargs = 1
+
+    def unfold(self):
+        w = self.args[0]
+        return sp.log((1 + w) / (1 - w)) / 2
+
+    def _latex(self, printer, exp=None):
+        return rf"\operatorname{{atanh}}\left({printer._print(self.args[0])}\right)"
 
 
 #: e^{-|x|}, the one exponential every stable elementwise form takes
@@ -282,11 +311,26 @@ def ce_confident_tail() -> Derivation:
                   approx="ratio", n=N_RANGE))
 
 
+@claim("stability.ce-two-parts", chapter="ch08")
+def ce_two_parts() -> Derivation:
+    r"""Any label j, x_1 the largest logit: -log softmax(x)_j = (x_1 - x_j) + log(1 + s),
+    s = sum_{k>=2} e^{x_k - x_1}: two non-negative parts, nothing cancels."""
+    return (Derivation(-sp.log(Softmax(xs, j, n)), name="stability.ce-two-parts")
+            .step(InOrder(LogSumExp(xs, n), -xs[j]),
+                  r"$-\log s_j = \operatorname{logsumexp}(x) - x_j$", n=N_RANGE)
+            .step(InOrder(sp.log(Times(sp.exp(xs[1]), InOrder(1, _others()))), -xs[j]),
+                  r"factor out $e^{x_1}$", n=N_RANGE)
+            .step(InOrder(Paren(InOrder(xs[1], -xs[j])), _log1p_of(_others())),
+                  r"$\log e^{x_1} = x_1$; both parts are $\ge 0$", n=N_RANGE))
+
+
 @claim("stability.ce-grad-complement", chapter="ch08")
 def ce_grad_complement() -> Derivation:
-    r"""The gradient of -log softmax(x)_1 in x_1: p_1 - 1 = -sum_{k>=2} p_k."""
+    r"""The gradient of -log softmax(x)_1 in x_1: p_1 - 1 = -sum_{k>=2} p_k = -s / (1 + s)."""
     return (Derivation(InOrder(Softmax(xs, 1, n), -1), name="stability.ce-grad-complement")
-            .step(-_sum(Softmax(xs, k, n), 2), r"the $p_k$ sum to 1", n=N_RANGE))
+            .step(-_sum(Softmax(xs, k, n), 2), r"the $p_k$ sum to 1", n=N_RANGE)
+            .step(-Ratio(_others(), InOrder(1, _others())),
+                  r"divide above and below by $e^{x_1}$", n=N_RANGE))
 
 
 # ---------------------------------------------------------------------------
@@ -303,6 +347,32 @@ def bce_nonneg_terms() -> Derivation:
             .step(InOrder(t * Softplus(-z), Times(InOrder(1, -t), Softplus(z))),
                   r"$\zeta(z) - \zeta(-z) = z$")
             .step(InOrder(MaxZero(z), -t * z, _log1p_of(e)), r"the stable softplus"))
+
+
+@claim("stability.bce-two-parts", chapter="ch08")
+def bce_two_parts() -> Derivation:
+    r"""For z >= 0: zeta(z) - t z = log(1 + e^{-z}) + (1 - t) z, two parts >= 0 for t <= 1."""
+    return (Derivation(InOrder(Softplus(z_pos), -t * z_pos), name="stability.bce-two-parts")
+            .step(InOrder(_log1p_of(sp.exp(-z_pos)), Times(InOrder(1, -t), z_pos)),
+                  r"$\zeta(z) = z + \log(1 + e^{-z})$"))
+
+
+@claim("stability.bce-two-parts-negative", chapter="ch08")
+def bce_two_parts_negative() -> Derivation:
+    r"""For z = -u < 0 (u = |z|): zeta(-u) + t u = log(1 + e^{-u}) + t u, both parts >= 0
+    for t >= 0 (the mirror image of ``stability.bce-two-parts``)."""
+    return (Derivation(InOrder(Softplus(-u), t * u), name="stability.bce-two-parts-negative")
+            .step(InOrder(_log1p_of(sp.exp(-u)), t * u), r"definition of $\zeta$ at $-u$"))
+
+
+@claim("stability.bce-grad-step", chapter="ch08")
+def bce_grad_step() -> Derivation:
+    r"""sigma(z) - t = (H(z) - t) + (1 - 2 H(z)) sigma(-|z|), H the unit step: the exact or
+    once-rounded H(z) - t plus the small side of the sigmoid, never 1 - (something near 1)."""
+    return (Derivation(InOrder(Sigmoid(z), -t), name="stability.bce-grad-step")
+            .step(InOrder(Paren(InOrder(Step(z), -t)),
+                          Times(InOrder(1, -2 * Step(z)), Sigmoid(-sp.Abs(z)))),
+                  r"$\sigma(z) = 1 - \sigma(-|z|)$ for $z \ge 0$, $\sigma(-|z|)$ for $z < 0$"))
 
 
 @claim("stability.bce-grad-split", chapter="ch08")
@@ -338,6 +408,31 @@ def kl_term_nonneg() -> Derivation:
             .step(InOrder(-Times(p, InOrder(q / p, -1)), -p, q),
                   r"$\log v \le v - 1$ at $v = q/p$", relation=">=", lemma=LOG_LE_X_MINUS_1)
             .step(sp.Integer(0), "expand"))
+
+
+@claim("stability.kl-atanh", chapter="ch08")
+def kl_atanh() -> Derivation:
+    r"""With w = (p - q)/(p + q): p log(p/q) - (p - q) = w (p - q) + 2p (atanh(w) - w).
+
+    log(p/q) = 2 atanh(w) because p/q = (1 + w)/(1 - w), and p - q = w (p + q). The first
+    part is >= 0 and the second is a series w^3/3 + w^5/5 + ... times 2p with the sign of
+    w, as is the first: no cancellation near p = q."""
+    wp = Abbrev(w, (p - q) / (p + q))
+    return (Derivation(InOrder(p * sp.log(p / q), -Paren(InOrder(p, -q))),
+                       name="stability.kl-atanh")
+            .step(InOrder(Times(2, p, Atanh(wp)), -Paren(InOrder(p, -q))),
+                  r"$p/q = (1 + w)/(1 - w)$, $w = (p - q)/(p + q)$")
+            .step(InOrder(Times(wp, Paren(InOrder(p, -q))),
+                          Times(2, p, Paren(InOrder(Atanh(wp), -wp)))),
+                  r"$p - q = w\,(p + q)$"))
+
+
+@claim("stability.atanh-series", chapter="ch08")
+def atanh_series() -> Derivation:
+    r"""atanh(w) - w ~ w^3/3 as w -> 0 (the series w^3/3 + w^5/5 + ... has one sign)."""
+    return (Derivation(InOrder(Atanh(w), -w), name="stability.atanh-series")
+            .step(w**3 / 3, r"$\operatorname{atanh}(w) = w + w^3/3 + w^5/5 + \dots$", relation="~",
+                  limit=(w, 0), approx="ratio"))
 
 
 @claim("stability.kl-quadratic", chapter="ch08")
