@@ -45,17 +45,19 @@ register(
     kind="computation",
     rtol=DECIMALS,
     atol=0.0,
-    question="A three-class model outputs the logits z = (0, -40, -41) and the correct class "
+    question="A three-class model outputs the logits z = (5, -33, -35) and the correct class "
              "is the first. What is the cross-entropy loss, to four significant digits?",
-    answer=sp.log(1 + sp.exp(-40) + sp.exp(-41)),
-    hint="the loss is log(1 + e^{z_2 - z_1} + e^{z_3 - z_1}); for a tiny v, log(1 + v) is "
-         "about v.",
-    mistakes=[(0, "0 is what logsumexp(z) - z_1 gives in float64: 1 + 5.8e-18 rounds to 1. "
+    answer=sp.log(1 + sp.exp(-38) + sp.exp(-40)),
+    hint="shift the logits by the largest one: the loss is log(1 + e^{z_2 - z_1} + "
+         "e^{z_3 - z_1}), and for a tiny v, log(1 + v) is about v.",
+    mistakes=[(0, "0 is what logsumexp(z) - z_1 gives in float64: 1 + 3.6e-17 rounds to 1. "
                   "The exact loss is tiny but positive; log(1 + v) is about v."),
-              (sp.exp(-40), "that counts only the second class; the third adds e^-41."),
-              (-sp.log(1 + sp.exp(-40) + sp.exp(-41)),
+              (sp.exp(-38), "that counts only the second class; the third adds e^-40."),
+              (sp.log(1 + sp.exp(-33) + sp.exp(-35)),
+               "the logits must be shifted by the largest one, 5: the gaps are 38 and 40."),
+              (-sp.log(1 + sp.exp(-38) + sp.exp(-40)),
                "a loss -log p is never negative: check the sign.")],
-    sample_right=5.811e-18,
+    sample_right=3.564e-17,
     sample_wrong=0,
 )
 
