@@ -50,6 +50,7 @@ j = sp.Symbol("j", integer=True)
 c = sp.Symbol("c", real=True)
 h = sp.Symbol("h", real=True)
 u = sp.Symbol("u", positive=True)
+v = sp.Symbol("v", positive=True)
 a, b = sp.symbols("a b", real=True)
 eps1, eps2 = sp.symbols("epsilon_1 epsilon_2", real=True)
 eps = sp.Symbol("epsilon", real=True)
@@ -167,14 +168,14 @@ def cancellation() -> Derivation:
 
 @claim("stability.log-rounded-sum", chapter="ch08")
 def log_rounded_sum() -> Derivation:
-    r"""log of 1 + u rounded with relative error epsilon: log(1 + u) + log(1 + epsilon).
+    r"""log of 1 + v rounded with relative error epsilon: log(1 + v) + log(1 + epsilon).
 
     The rounding becomes an absolute error log(1 + epsilon) ~ epsilon, which is a
-    relative error epsilon / u of the result log(1 + u) ~ u when u is small.
+    relative error epsilon / v of the result log(1 + v) ~ v when v is small.
     """
-    return (Derivation(sp.log(Times(InOrder(1, u), InOrder(1, eps))),
+    return (Derivation(sp.log(Times(InOrder(1, v), InOrder(1, eps))),
                        name="stability.log-rounded-sum", assumptions=[eps > -1])
-            .step(InOrder(_log1p_of(u), _log1p_of(eps)), r"$\log(ab) = \log a + \log b$"))
+            .step(InOrder(_log1p_of(v), _log1p_of(eps)), r"$\log(ab) = \log a + \log b$"))
 
 
 @claim("stability.exp-amplification", chapter="ch08")
