@@ -120,7 +120,7 @@ def two_logit_grad_negative() -> Derivation:
     r"""d/dz_- of the two-logit loss is -(sigma(z_+ - z_-) - y)."""
     return (Derivation(sp.Derivative(_two_logit_loss(), zm),
                        name="ova.two-logit-grad-negative")
-            .step(shown(r"-\bigl(\sigma(z_+ - z_-) - y\bigr)", -(Sigmoid(zp - zm) - y)),
+            .step(shown(r"-\left(\sigma(z_+ - z_-) - y\right)", -(Sigmoid(zp - zm) - y)),
                   r"$\zeta' = \sigma$, inner derivative $-1$"))
 
 

@@ -222,11 +222,11 @@ def sigmoid_mse_weight_grad() -> Derivation:
     r"""d/dw (y - sigma(wx + b))^2 / 2 = (sigma(wx + b) - y) sigma'(wx + b) x."""
     u = w * x + b
     return (Derivation(sigmoid_mse_weight_grad_start(), name="output.sigmoid-mse-weight-grad")
-            .step(shown(r"\bigl(\sigma(wx + b) - y\bigr)\,\sigma'(wx + b)\,x",
+            .step(shown(r"\left(\sigma(wx + b) - y\right)\,\sigma'(wx + b)\,x",
                         sigmoid_mse_weight_grad_value()),
                   r"chain rule: $\frac{d}{dw}\frac{(y - \sigma)^2}{2} = -(y - \sigma)\,"
                   r"\sigma'(u)\,x$, $u = wx + b$")
-            .step(shown(r"\bigl(\sigma(u) - y\bigr)\,\sigma(u)\bigl(1 - \sigma(u)\bigr)\,x",
+            .step(shown(r"\left(\sigma(u) - y\right)\,\sigma(u)\left(1 - \sigma(u)\right)\,x",
                         (Sigmoid(u) - y) * Sigmoid(u) * (1 - Sigmoid(u)) * x),
                   r"$\sigma' = \sigma(1 - \sigma)$"))
 
@@ -238,7 +238,7 @@ def softmax_stationary() -> Derivation:
     return (Derivation(shown(r"\sum_{k=1}^{K} N_k \log\operatorname{softmax}(z)_k",
                              sp.Sum(counts[k] * sp.log(Softmax(logits, k, K)), (k, 1, K))),
                        name="output.softmax-stationary")
-            .step(shown(r"\sum_{k=1}^{K} N_k \bigl(z_k - \operatorname{logsumexp}(z)\bigr)",
+            .step(shown(r"\sum_{k=1}^{K} N_k \left(z_k - \operatorname{logsumexp}(z)\right)",
                         sp.Sum(counts[k] * (logits[k] - LogSumExp(logits, K)), (k, 1, K))),
                   r"$\log\operatorname{softmax}(z)_k = z_k - \operatorname{logsumexp}(z)$",
                   n=(K, range(2, 7)))
