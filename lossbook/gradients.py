@@ -151,10 +151,10 @@ def binary_cross_entropy_grad(prob, target, reduction="mean", sample_weight=None
     return a.reduce.grad(_bce_grad_values(a.x, a.t))
 
 
-def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray) -> np.ndarray:
-    r""":math:`\partial \ell / \partial z = \sigma(z) - t` per element (before the
-    reduction's factor), for float arrays ``z``, ``t`` of one shape and dtype, in
-    cache-sized blocks.
+def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray, scale=1) -> np.ndarray:
+    r"""``scale`` (a scalar: 1, or the mean's 1/N) times
+    :math:`\partial \ell / \partial z = \sigma(z) - t` per element, for float arrays
+    ``z``, ``t`` of one shape and dtype, in cache-sized blocks.
 
     Written as :math:`(H(z) - t) \mp \sigma(-|z|)` with :math:`H(z) = [z \ge 0]`
     (minus where :math:`z \ge 0`): :math:`\sigma(-|z|) = e/(1 + e)`,
@@ -185,6 +185,8 @@ def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray) -> np.ndarray:
             eb -= hb  # -sigma(-|z|) where z >= 0, +sigma(-|z|) elsewhere (exact)
             np.subtract(pos, tb, out=gb)  # H(z) - t: 1 - t or -t
             gb += eb
+            if scale != 1:
+                gb *= scale
     return out.reshape(shape)
 
 
@@ -214,6 +216,8 @@ def binary_cross_entropy_with_logits_grad(logits, target, pos_weight=None, reduc
     """
     a = elementwise_args(logits, target, "logits", reduction, domain="target01",
                          sample_weight=sample_weight, pos_weight=pos_weight)
+    if a.pos_weight is None and not a.reduce.weighted():  # the mean's 1/N applied in-block
+        return _bce_logits_grad_values(a.x, a.t, a.reduce.factor())
     if a.pos_weight is None:
         return a.reduce.grad(_bce_logits_grad_values(a.x, a.t))
     return a.reduce.grad(_bce_logits_pos_weight_grad_values(a.x, a.t, a.pos_weight))
