@@ -19,8 +19,11 @@ from ._validation import as_float, check_axis
 
 __all__ = ["sigmoid", "log_sigmoid", "softplus", "logsumexp", "softmax", "log_softmax"]
 
-# Rows handled per block by the row kernels: a block of scratch stays in cache.
-_BLOCK_BYTES = 1 << 18
+# Size of the blocks of rows (or elements) the kernels work on: a block and its
+# scratch stay in cache, and numpy's per-call overhead is paid once per block.
+# Measured on 4096 x 1000 float32 (CE forward / gradient, ms): 128 KiB 4.1 / 5.7,
+# 256 KiB 3.5 / 4.9, 512 KiB 3.1 / 4.3, 1 MiB 2.7 / 4.0, 2 MiB 2.8 / 3.8.
+_BLOCK_BYTES = 1 << 20
 # Row sums use einsum (plain SIMD accumulation, ~3x faster than sum(axis=1) on
 # rows of 1000 float32 terms) for short rows, and for float32 rows of up to 4096
 # terms; otherwise numpy's pairwise sum. Measured on 4000 rows of 1000 positive
@@ -215,7 +218,7 @@ def _exp_rows_at(block: np.ndarray, out: np.ndarray, y=None, entries=True, scale
     ``out = exp(x)``, with the entry at column ``y[i]`` of row ``i`` set to 0 when
     ``y`` is given. Returns ``(t, wy, ok)``: the row sums ``t`` of ``out`` and
     :math:`w_y = e^{x_y}` (in float64; 0 without ``y``), and the rows for which
-    these give their results to a few ulp:
+    these give their results to a few ulp (``None`` when all do):
 
     * ``entries=True`` (a softmax and the gradient):
       :math:`p_j = w_j / (t + w_y)` is accurate when :math:`t + w_y \ge 1` (a
@@ -237,12 +240,16 @@ def _exp_rows_at(block: np.ndarray, out: np.ndarray, y=None, entries=True, scale
         r = np.arange(n)
         wy = np.exp(block[r, y].astype(np.float64))
         out[r, y] = 0
-    t = _row_sums(out).astype(np.float64)
+    t = _row_sums(out)
     tiny = np.finfo(block.dtype).tiny
     if not entries:
-        return t, wy, (wy >= np.finfo(np.float64).tiny) & ((t >= k * tiny) | (wy >= 1)) & (
-            t / wy < np.inf)
+        if np.min(wy) >= 1 and t.max() < np.inf:  # the common case, in two reductions
+            return t, wy, None
+        ok = (wy >= np.finfo(np.float64).tiny) & ((t >= k * tiny) | (wy >= 1))
+        return t, wy, ok & (t / wy < np.inf)
     total = t + wy
+    if total.min() >= 1 and np.min(scale / total) >= tiny:
+        return t, wy, None
     ok = (total >= 1) & (scale / total >= tiny)
     low = ~ok & (total > 0) & (scale / total >= tiny)
     if low.any():  # a sum below 1: fine if no exp(x_j) is below the normal range
@@ -357,7 +364,7 @@ def _softmax_like(x, axis, log: bool):
             for start, _, block, dest in _row_blocks(rows, out):
                 t, _, ok = _exp_rows_at(block, dest)
                 dest *= (1 / t).astype(rows.dtype)[:, None]
-                if not ok.all():
+                if ok is not None:
                     redo.extend(start + np.flatnonzero(~ok))
             if redo:
                 sub = np.empty((len(redo), k), dtype=rows.dtype)

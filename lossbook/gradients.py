@@ -287,7 +287,7 @@ def _softmax_ce_label_grad(x: np.ndarray, labels: np.ndarray, scale) -> np.ndarr
             t, wy, ok = _exp_rows_at(block, dest, yb, entries=True, scale=fb)
             dest *= (fb / (t + wy)).astype(rows.dtype)[:, None]
             dest[np.arange(stop - start), yb] = -fb * t / (t + wy)
-            if not ok.all():
+            if ok is not None:
                 redo.extend(start + np.flatnonzero(~ok))
         if redo:
             out[redo] = _softmax_ce_label_grad_shifted(rows[redo], y[redo], f[redo])

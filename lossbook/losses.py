@@ -307,9 +307,10 @@ def _softmax_ce_label_values(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     with np.errstate(**_QUIET):
         for start, stop, block, scratch in _row_blocks(rows):
             t, wy, ok = _exp_rows_at(block, scratch, y[start:stop], entries=False)
-            values[start:stop] = np.log1p(t / wy)
-            if not ok.all():
+            values[start:stop] = t / wy
+            if ok is not None:
                 redo.extend(start + np.flatnonzero(~ok))
+        np.log1p(values, out=values)
         if redo:
             redo = np.array(redo)
             sub = rows[redo]
