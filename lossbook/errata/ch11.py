@@ -1,10 +1,12 @@
 r"""Errata written with chapter 11 (MSE vs cross-entropy vs hinge): sources 003 and 004.
 
-Each ``check`` returns True iff the source's statement is refuted by a computation that
-satisfies its own assumptions (a value, a limit, an experiment run with
-:mod:`lossbook.training`), and the correction holds. Each check takes the source's
-version as a keyword argument, so that the tests can hand it the correction instead and
-see it fail. See :mod:`lossbook.errata` for the schema.
+The claim of source 004 that near-zero weights make sigma' small is recorded once, as
+``004-sigmoid-prime-at-zero`` (module ``ch06``); chapter 11 links to it and adds the
+experiment. Each ``check`` returns True iff the source's statement is refuted by a
+computation that satisfies its own assumptions (a value, a limit, a structural fact of
+the text), and the correction holds. Each check takes the source's version as a keyword
+argument, so that the tests can hand it the correction instead and see it fail. See
+:mod:`lossbook.errata` for the schema.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 import numpy as np
 import sympy as sp
 
-from .. import activations, losses, training
+from .. import activations, losses
 from ..symbolic import sigmoid
 from ._checks import agree, differ, value
 
@@ -40,41 +42,6 @@ def saturation_garbled(with_log=lambda u: -sp.log(sigmoid(u))) -> bool:
     sigmoid_itself = tail(sigmoid(z))
     return bool(exp_alone == 0 and differ(logged, 0) and agree(logged, -1)
                 and squared == 0 and sigmoid_itself == 0)
-
-
-# ------------------------------------------------------ 004: small weights and learning speed
-
-NEURON = (np.array([[1.0]]), np.array([1.0]))     # one example x = 1 with the label y = 1
-LR = 0.5
-
-
-def steps_to(result, level) -> int | None:
-    """The first step at which a one-example sigmoid run's output reaches ``level``."""
-    loss = result.objective.head
-    hat = np.exp(-result.losses) if loss == "bce" else 1 - np.sqrt(result.losses)
-    hit = np.flatnonzero(hat >= level)
-    return int(hit[0]) if hit.size else None
-
-
-def small_weights(w0=0.0) -> bool:
-    # 004: with weights "close to 0", sigma'(Wx + b) is "very close to 0" and the MSE
-    # gradient nearly vanishes early in training. At W = b = 0 the pre-activation is 0 and
-    # sigma'(0) = 1/4, the largest value of sigma' (1/4 - sigma' = (sigma - 1/2)^2 >= 0);
-    # for |u| <= 0.1 (small weights, |x| <= 1) it stays above 0.249. The experiment (one
-    # neuron, x = y = 1, step 0.5, squared error): from W = b = w0 = 0 the output reaches
-    # 0.9 in at most 40 steps, while from the confidently wrong W = b = -3 it takes over 200.
-    u = 2 * w0                                    # u = w0 * x + w0 at x = 1
-    prime = sigmoid(z) * (1 - sigmoid(z))
-    identity = sp.simplify(R(1, 4) - prime - (sigmoid(z) - R(1, 2)) ** 2) == 0
-    near_zero = [float(value(prime, {z: v})) for v in (u - 0.1, u, u + 0.1)]
-    X, y = NEURON
-    start = {"W": [w0], "b": [w0]}
-    run = training.logistic_regression(X, y, loss="sigmoid_mse", lr=LR, steps=300, init=start)
-    wrong = training.logistic_regression(X, y, loss="sigmoid_mse", lr=LR, steps=300,
-                                         init={"W": [-3.0], "b": [-3.0]})
-    fast, slow = steps_to(run, 0.9), steps_to(wrong, 0.9)
-    return bool(identity and min(near_zero) > 0.2 and fast is not None and fast <= 40
-                and slow is not None and slow > 200)
 
 
 # ------------------------------------------------- 004: the two multi-class cross-entropies
@@ -201,28 +168,6 @@ ERRATA = [
         claim="bce.grad-tail",
         ref="sec-ch11-speed",
         check=saturation_garbled,
-    ),
-    dict(
-        id="004-small-weights",
-        source="004",
-        section=_SPEED,
-        title="Near-zero weights said to make the slope of the sigmoid small",
-        stated=r"Since we initialized our weights randomly with values close to 0, this "
-               r"expression will be very close to 0, which will make the partial derivative "
-               r"nearly vanish during the early stages of training.",
-        correction=r"Weights near 0 put the pre-activation $u = Wx_i + b$ near 0, where "
-                   r"$\sigma'(u) = \frac14 - (\sigma(u) - \frac12)^2$ is *largest*, "
-                   r"$\sigma'(0) = \frac14$. It is small only where $|u|$ is large, when "
-                   r"the output is saturated near 0 or 1, as in the source's own example "
-                   r"of a prediction near 0 for the label 1. A confidently wrong start is "
-                   r"what slows the squared error down: one neuron, $x = y = 1$, step 0.5, "
-                   r"needs 35 steps to reach $\hat y = 0.9$ from $W = b = 0$ and 249 from "
-                   r"$W = b = -3$ (cross-entropy: 10 and 17).",
-        grade="meaning",
-        chapter="ch11",
-        claim="speed.sigma-prime-bound",
-        ref="sec-ch11-speed",
-        check=small_weights,
     ),
     dict(
         id="004-ce-offset",
