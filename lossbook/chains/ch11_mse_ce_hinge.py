@@ -7,11 +7,12 @@ Learning speed of one sigmoid neuron :math:`\hat y = \sigma(u)`, :math:`u = wx +
 * ``speed.sigma-prime-bound``: :math:`\sigma'(u) = \tfrac14 - (\sigma(u) - \tfrac12)^2
   \le \tfrac14`, with equality only at :math:`u = 0` (where near-zero weights put it);
 * ``speed.sigma-prime-tail``: :math:`\sigma'(u) \approx e^{u}` as :math:`u \to -\infty`;
-* ``speed.mse-flow`` / ``speed.mse-escape``: the gradient flow of the squared error
-  from a confidently wrong start, :math:`\dot u = c\,e^{u}`, is solved by
-  :math:`u(t) = -\log(e^{-u_0} - ct)`, which reaches :math:`u = 0` at
-  :math:`t = (e^{-u_0} - 1)/c`: exponential in :math:`|u_0|` (the cross-entropy's flow
-  :math:`\dot u \approx c` needs :math:`|u_0|/c`).
+* ``speed.ce-flow`` / ``speed.mse-flow``: along the gradient flows of one example
+  (label 1) the "clocks" :math:`F(u) = u + e^{u}` (cross-entropy) and
+  :math:`G(u) = -e^{-u} + 3u + 3e^{u} + \frac12 e^{2u}` (squared error) advance at a
+  constant rate; ``speed.ce-escape`` / ``speed.mse-escape``: so the time to climb from a
+  wrong :math:`u_0 < 0` to :math:`u = 0` grows like :math:`|u_0|` for the cross-entropy
+  and like :math:`e^{|u_0|}` for the squared error.
 
 The two multi-class cross-entropies (one-hot target, class :math:`c` has probability
 :math:`p`):
@@ -56,7 +57,7 @@ import sympy as sp
 from .. import symbolic as sym
 from ..derivation import Derivation, claim
 from ..symbolic import Sigmoid
-from ._display import Abbrev, Dot, InOrder, Paren, SoftmaxAt, Times
+from ._display import Abbrev, Dot, InOrder, Paren, Power, SoftmaxAt, Times
 from .ch06_sigmoid_bce import bce, sigmoid_prime
 from .ch09_one_vs_all import shown
 
@@ -69,7 +70,6 @@ q = sp.Symbol("q", positive=True)              # 1 - p, the probability left ove
 base = sp.Symbol("b", positive=True)
 c = sp.Symbol("c", positive=True)
 u0 = sp.Symbol("u_0", real=True)
-time_ = sp.Symbol("t", nonnegative=True)
 h = sp.Symbol("h", positive=True)              # a slack: how far below/above the margin
 m = sp.Symbol("m", integer=True, positive=True)
 extra = sp.Symbol("r", integer=True, nonnegative=True)
@@ -157,33 +157,69 @@ def sigma_prime_tail() -> Derivation:
     )
 
 
-def mse_flow_solution():
-    r""":math:`u(t) = -\log(e^{-u_0} - ct)`."""
-    return -sp.log(InOrder(sp.exp(-u0), -c * time_))
+def ce_clock(v=u):
+    r""":math:`F(u) = u + e^{u}`: along the cross-entropy's gradient flow
+    :math:`\dot u = c\,(1 - \sigma(u))` it grows at the constant rate :math:`c`."""
+    return InOrder(v, sp.exp(v))
+
+
+def mse_clock(v=u):
+    r""":math:`G(u) = -e^{-u} + 3u + 3e^{u} + \tfrac12 e^{2u}`: along the squared error's
+    flow :math:`\dot u = c\,\sigma(u)(1 - \sigma(u))^2` it grows at the rate :math:`c`."""
+    return InOrder(-sp.exp(-v), 3 * v, 3 * sp.exp(v), sp.exp(2 * v) / 2)
+
+
+@claim("speed.ce-flow", chapter="ch11")
+def ce_flow() -> Derivation:
+    r"""F'(u) (1 - sigma(u)) = 1: with u' = c (1 - sigma(u)), dF(u(t))/dt = c."""
+    return (
+        Derivation(Times(shown("F'(u)", sp.Derivative(ce_clock(), u)), Paren(1 - Sigmoid(u))),
+                   name="speed.ce-flow")
+        .step(Times(Paren(InOrder(1, sp.exp(u))), Paren(1 - Sigmoid(u))),
+              r"$F(u) = u + e^{u}$, so $F'(u) = 1 + e^{u}$")
+        .step(sp.Integer(1), r"$1 - \sigma(u) = 1/(1 + e^{u})$")
+    )
 
 
 @claim("speed.mse-flow", chapter="ch11")
 def mse_flow() -> Derivation:
-    r"""u(t) = -log(e^{-u_0} - c t) solves du/dt = c e^u (the squared error's flow far
-    on the wrong side, where its gradient in u is about -e^u)."""
+    r"""G'(u) sigma(u) (1 - sigma(u))^2 = 1: with u' = c sigma (1 - sigma)^2,
+    dG(u(t))/dt = c."""
+    s = Sigmoid(u)
+    slope = Times(s, Power(Paren(1 - s), 2))
     return (
-        Derivation(mse_flow_solution(), name="speed.mse-flow")
-        .step(c / InOrder(sp.exp(-u0), -c * time_), r"differentiate in $t$", relation="d/dx",
-              wrt=time_)
-        .step(Times(c, shown(r"e^{u(t)}", sp.exp(mse_flow_solution()))),
-              r"$1/(e^{-u_0} - ct) = e^{u(t)}$: so $\dot u = c\,e^{u}$")
+        Derivation(Times(shown("G'(u)", sp.Derivative(mse_clock(), u)), slope),
+                   name="speed.mse-flow")
+        .step(Times(Paren(InOrder(sp.exp(-u), 3, 3 * sp.exp(u), sp.exp(2 * u))), slope),
+              r"$G(u) = -e^{-u} + 3u + 3e^{u} + \frac12 e^{2u}$, differentiated term by term")
+        .step(Times(sp.exp(-u), Power(Paren(InOrder(1, sp.exp(u))), 3), slope),
+              r"$e^{-u}(1 + e^{u})^3 = e^{-u} + 3 + 3e^{u} + e^{2u}$")
+        .step(sp.Integer(1), r"$\sigma(u) = e^{u}/(1 + e^{u})$, $1 - \sigma(u) = 1/(1 + e^{u})$")
+    )
+
+
+@claim("speed.ce-escape", chapter="ch11")
+def ce_escape() -> Derivation:
+    r"""The cross-entropy's time from u_0 to u = 0, c T = F(0) - F(u_0), grows like |u_0|."""
+    return (
+        Derivation(InOrder(shown("F(0)", ce_clock(sp.Integer(0))),
+                           -shown("F(u_0)", ce_clock(u0))), name="speed.ce-escape")
+        .step(InOrder(1, -u0, -sp.exp(u0)), r"$F(0) = 0 + e^{0} = 1$")
+        .step(-u0, r"$e^{u_0} \to 0$", relation="~", limit=(u0, -sp.oo), approx="ratio")
     )
 
 
 @claim("speed.mse-escape", chapter="ch11")
 def mse_escape() -> Derivation:
-    r"""The flow reaches u = 0 (the output 1/2) at t = (e^{-u_0} - 1)/c."""
-    hit = shown("T", InOrder(sp.exp(-u0), -1) / c)
+    r"""The squared error's time from u_0 to u = 0, c T = G(0) - G(u_0), grows like
+    e^{-u_0} = e^{|u_0|}: exponentially."""
     return (
-        Derivation(mse_flow_solution().subs(time_, hit), name="speed.mse-escape")
-        .step(-sp.log(sp.Integer(1), evaluate=False),
-              r"at $T = (e^{-u_0} - 1)/c$: $e^{-u_0} - cT = 1$")
-        .step(sp.Integer(0), r"$\log 1 = 0$")
+        Derivation(InOrder(shown("G(0)", mse_clock(sp.Integer(0))),
+                           -shown("G(u_0)", mse_clock(u0))), name="speed.mse-escape")
+        .step(InOrder(sp.Rational(5, 2), sp.exp(-u0), -3 * u0, -3 * sp.exp(u0),
+                      -sp.exp(2 * u0) / 2), r"$G(0) = -1 + 0 + 3 + \frac12 = \frac52$")
+        .step(sp.exp(-u0), r"$e^{-u_0}$ outgrows every other term", relation="~",
+              limit=(u0, -sp.oo), approx="ratio")
     )
 
 
