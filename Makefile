@@ -60,6 +60,7 @@ notebooks: env
 
 bench: env
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/ulp_curves.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .ruff_cache

@@ -54,7 +54,10 @@
     for (const el of document.querySelectorAll(".lb-scrolls")) markScroll(el, false);
     // Derivations first: stacking changes the width their formulas have.
     const derivations = Array.from(document.querySelectorAll(".lb-derivation"));
-    const stack = derivations.filter((d) => d.scrollWidth > d.clientWidth + SLACK);
+    const overflows = (el) => el.scrollWidth > el.clientWidth + SLACK;
+    const stack = derivations.filter((d) => overflows(d)
+      || Array.from(d.querySelectorAll(":scope > .lb-expr, :scope > .lb-start, :scope > .lb-why"))
+        .some(overflows));
     for (const d of stack) d.classList.add("lb-stacked");
     const wide = [];
     for (const c of document.querySelectorAll("mjx-container")) {
@@ -142,7 +145,7 @@
     const original = search.htmlToText;
     const patched = (htmlString, anchor) => {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
-      for (const el of doc.querySelectorAll(".math, mjx-container, script[type^='math/']")) {
+      for (const el of doc.querySelectorAll(".math, .lb-math, mjx-container, script[type^='math/']")) {
         el.replaceWith(doc.createTextNode(` ${texToText(el.textContent)} `));
       }
       return original(doc.documentElement.outerHTML, anchor);

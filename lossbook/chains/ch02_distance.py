@@ -278,6 +278,10 @@ def _squared_norm(r):
 
 FEATURES = 2
 ROWS = range(2, 7)
+#: The number of features (columns of X): the chains below are written for FEATURES of
+#: them, and say so (``fixed={m: 2}`` labels every step "m = 2").
+m = sp.Symbol("m", integer=True, positive=True)
+TWO_FEATURES = {m: FEATURES}
 X = sp.MatrixSymbol("X", n, FEATURES)
 beta = sp.MatrixSymbol("beta", FEATURES, 1)
 y = sp.MatrixSymbol("y", n, 1)
@@ -289,18 +293,18 @@ def least_squares_gradient() -> Derivation:
 
     X is n x 2, checked with every entry a separate symbol for each n = 2..6.
     """
-    return (Derivation(Grad(_squared_norm(X * beta - y), beta), name="least-squares.gradient")
+    return (Derivation(Grad(_squared_norm(X * beta - y), beta), name="least-squares.gradient",
+                       fixed=TWO_FEATURES)
             .step(Grad(beta.T * X.T * X * beta - beta.T * X.T * y - y.T * X * beta + y.T * y,
                        beta),
                   r"multiply out: $(-y)^{\top}(-y) = +y^{\top}y$", n=(n, ROWS))
             .step(Grad(beta.T * X.T * X * beta - 2 * y.T * X * beta + y.T * y, beta),
-                  r"$\beta^{\top}X^{\top}y = y^{\top}X\beta$; $X$ with 2 columns", n=(n, ROWS))
+                  r"$\beta^{\top}X^{\top}y = y^{\top}X\beta$", n=(n, ROWS))
             .step(Mat(2 * X.T * X * beta - 2 * X.T * y),
-                  "differentiate each term; $X$ with 2 columns", n=(n, ROWS)))
+                  "differentiate each term", n=(n, ROWS)))
 
 
 # Entry by entry, for any number m of features: X = (x_{il}) is n x m, beta = (beta_l).
-m = sp.Symbol("m", integer=True, positive=True)
 j, col = sp.symbols("j k", integer=True, positive=True)
 ell = sp.Symbol("l", integer=True, positive=True)
 beta_v = sp.IndexedBase("beta", real=True)
@@ -357,7 +361,7 @@ def least_squares_normal_equations() -> Derivation:
     gram = sp.MatMul(X.T, X, evaluate=False)
     product = sp.MatMul(2, gram, sp.Inverse(gram), X.T, y, evaluate=False)
     return (Derivation(Mat(sp.MatAdd(product, -2 * X.T * y, evaluate=False)),
-                       name="least-squares.normal-equations")
+                       name="least-squares.normal-equations", fixed=TWO_FEATURES)
             .step(MatTerms(2 * X.T * y, -2 * X.T * y),
                   r"$(X^{\top}X)(X^{\top}X)^{-1} = I$",
                   n=(n, range(2, 5)))
@@ -367,8 +371,9 @@ def least_squares_normal_equations() -> Derivation:
 @claim("least-squares.hessian", chapter="ch02")
 def least_squares_hessian() -> Derivation:
     r"""The Hessian of ||X beta - y||^2 is 2 X^T X (X is n x 2, n = 2..6)."""
-    return (Derivation(Hess(_squared_norm(X * beta - y), beta), name="least-squares.hessian")
-            .step(Mat(2 * X.T * X), "differentiate the gradient; $X$ with 2 columns",
+    return (Derivation(Hess(_squared_norm(X * beta - y), beta), name="least-squares.hessian",
+                       fixed=TWO_FEATURES)
+            .step(Mat(2 * X.T * X), "differentiate the gradient",
                   n=(n, ROWS)))
 
 
