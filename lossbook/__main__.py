@@ -1,4 +1,6 @@
-"""Command line: ``python -m lossbook verify [--json] [--module FILE ...] [--only ID ...]``.
+"""Command line: ``python -m lossbook verify|cards ...``; one function a subcommand.
+
+``python -m lossbook verify [--json] [--module FILE ...] [--only ID ...]``
 
 ``verify`` re-checks every registered claim (every derivation in the book) and every
 erratum, printing one line each: id, chapter, how it was checked (``symbolic``,
@@ -8,6 +10,10 @@ erratum, printing one line each: id, chapter, how it was checked (``symbolic``,
 to register a deliberately failing claim). ``--only ID`` restricts the run to the
 claims and errata with that id or chapter (repeatable). Exit status 1 if anything fails.
 Nothing is cached: each run builds every derivation afresh.
+
+``python -m lossbook cards -o lossbook.apkg [--only ID ...]`` builds (and so checks)
+every claim and writes the Anki deck of :mod:`lossbook.cards` (needs ``genanki``);
+exit status 1 if a claim fails (no deck is written then).
 """
 
 from __future__ import annotations
@@ -46,6 +52,21 @@ def _verify(args) -> int:
     return 1 if failed else 0
 
 
+def _cards(args) -> int:
+    from .cards import write_deck
+    from .derivation import DerivationError
+
+    t0 = time.perf_counter()
+    try:
+        made = write_deck(args.output, only=set(args.only) if args.only else None)
+    except DerivationError as err:  # a claim failed: no deck from an unchecked chain
+        print(f"no deck written: a claim failed its check\n{err}", file=sys.stderr)
+        return 1
+    print(f"{made['cards']} cards in {made['decks']} chapter decks -> {made['path']} "
+          f"({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lossbook", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,10 +76,15 @@ def main(argv=None) -> int:
                    help="also load a chain module from this file (repeatable)")
     p.add_argument("--only", action="append", metavar="ID",
                    help="check only this claim id or chapter (repeatable)")
+    p.set_defaults(run=_verify)
+    p = sub.add_parser("cards", help="write the Anki deck of the checked formulas")
+    p.add_argument("-o", "--output", default="lossbook.apkg", metavar="FILE",
+                   help="the .apkg file to write (default: lossbook.apkg)")
+    p.add_argument("--only", action="append", metavar="ID",
+                   help="cards of this claim id or chapter only (repeatable)")
+    p.set_defaults(run=_cards)
     args = parser.parse_args(argv)
-    if args.command == "verify":
-        return _verify(args)
-    return 2  # pragma: no cover
+    return args.run(args)
 
 
 if __name__ == "__main__":
