@@ -14,11 +14,24 @@ Three fixes, each measured on a stock Jupyter Book 1.0.4 / Sphinx 7.4.7 build:
 3. Solutions of exercises (sphinx-exercise) are hidden until the reader asks: every
    ``solution`` admonition gets the ``dropdown`` class that sphinx-togglebutton
    turns into a collapsed block, whether or not the chapter wrote ``:class: dropdown``.
+4. Narrow screens. pydata-sphinx-theme 0.17 renders a second, always hidden pair of
+   sidebar toggles in the top navbar, and its script binds the drawer to the first
+   ``.primary-toggle`` it finds, so below 960 px the visible buttons do nothing
+   (pydata-sphinx-theme #2451, sphinx-book-theme #988). ``templates/sections/header.html``
+   overrides the navbar without those two buttons.
+5. ``static/booksite.css`` and ``static/booksite.js`` on every page: formulas wider than
+   the column scroll with a visible cue, a Derivation's reasons move under their
+   steps on a narrow column, and search snippets show formulas as plain text.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sphinx.application import Sphinx
+from sphinx.config import Config
+
+HERE = Path(__file__).resolve().parent
 
 __all__ = ["setup"]
 
@@ -69,7 +82,16 @@ def collapse_solutions(app: Sphinx, doctree, docname) -> None:
             node["classes"].append("dropdown")
 
 
+def add_paths(app: Sphinx, config: Config) -> None:
+    """Our template override and static files, ahead of the themes' own."""
+    config.templates_path = [str(HERE / "templates"), *config.templates_path]
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", add_paths)
+    app.add_css_file("booksite.css")
+    app.add_js_file("booksite.js", loading_method="defer")
     # After the theme and the other extensions have filled in the page context.
     app.connect("html-page-context", clean_scripts, priority=900)
     app.connect("doctree-resolved", collapse_solutions)

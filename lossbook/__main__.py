@@ -8,6 +8,10 @@ erratum, printing one line each: id, chapter, how it was checked (``symbolic``,
 to register a deliberately failing claim). ``--only ID`` restricts the run to the
 claims and errata with that id or chapter (repeatable). Exit status 1 if anything fails.
 Nothing is cached: each run builds every derivation afresh.
+
+``python -m lossbook exercises [--chapter chNN] [--reset]`` lists every exercise by
+chapter with the student's status (``[x]`` answered correctly, with the date) from the
+progress file of :mod:`lossbook.progress`; ``--reset`` forgets every answer.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ def _verify(args) -> int:
     else:
         width = max([len(r["id"]) for r in result["claims"]] + [10])
         for r in result["claims"]:
-            print(f"{r['id']:<{width}}  {r['chapter']:<5}  {r['method']:<16}  "
+            print(f"{r['id']:<{width}}  {r['chapter']:<5}  {r['method']:<22}  "
                   f"{r['status'].upper():<4}  {r['seconds']:7.2f} s")
             if r["status"] != "pass":
                 print("    " + r["detail"].replace("\n", "\n    "))
@@ -46,6 +50,39 @@ def _verify(args) -> int:
     return 1 if failed else 0
 
 
+def _exercises(args) -> int:
+    from . import exercises, progress
+
+    if args.reset:
+        file = progress.reset()
+        print(f"progress reset ({file})" if file else f"no progress is kept ({progress.ENV}=off)")
+        return 0
+    file = progress.path()
+    done = progress.solved()
+    ids = [i for i in exercises.ids() if not args.chapter or i.startswith(args.chapter + "-")]
+    if not ids:
+        print(f"no exercise in chapter {args.chapter!r}" if args.chapter else "no exercises")
+        return 1
+    where = file if file else f"none ({progress.ENV}=off)"
+    print(f"Progress file: {where}")
+    by_chapter: dict[str, list[str]] = {}
+    for exercise_id in ids:
+        by_chapter.setdefault(exercise_id.split("-")[0], []).append(exercise_id)
+    for chapter, members in by_chapter.items():
+        solved = sum(i in done for i in members)
+        print(f"\n{chapter}  ({solved} of {len(members)} solved)")
+        for exercise_id in members:
+            ex = exercises.get(exercise_id)
+            mark = f"[x] {done[exercise_id][:10]}" if exercise_id in done else "[ ]" + " " * 11
+            question = " ".join(ex.question.split())
+            question = question if len(question) <= 64 else question[:61] + "..."
+            print(f"  {mark}  {exercise_id:<9} {ex.kind:<11} {question}")
+    total = sum(i in done for i in ids)
+    print(f"\n{total} of {len(ids)} exercises solved. Check an answer with "
+          "lb.exercises.check(id, answer).")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lossbook", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,9 +92,14 @@ def main(argv=None) -> int:
                    help="also load a chain module from this file (repeatable)")
     p.add_argument("--only", action="append", metavar="ID",
                    help="check only this claim id or chapter (repeatable)")
+    p = sub.add_parser("exercises", help="list the exercises by chapter with your progress")
+    p.add_argument("--chapter", metavar="chNN", help="only this chapter (e.g. ch03)")
+    p.add_argument("--reset", action="store_true", help="forget every recorded answer")
     args = parser.parse_args(argv)
     if args.command == "verify":
         return _verify(args)
+    if args.command == "exercises":
+        return _exercises(args)
     return 2  # pragma: no cover
 
 

@@ -204,27 +204,72 @@ def broadcast_pair(p: np.ndarray, q: np.ndarray, p_name: str, q_name: str):
     return np.broadcast_to(p, shape), np.broadcast_to(q, shape)
 
 
-def check_nonempty_mean(count: int, reduction: str, name: str) -> None:
-    if reduction == "mean" and count == 0:
-        raise ValueError(f'reduction="mean" needs a non-empty {name}; got an empty array')
+def check_pm1(t: np.ndarray, name: str) -> None:
+    """Labels must be -1 or +1 (nan passes)."""
+    bad = (t != 1) & (t != -1) & ~np.isnan(t)
+    if bad.any():
+        raise ValueError(f"{name} must hold labels in {{-1, +1}}, found {plain(t[bad].flat[0])}")
 
 
-def reduce(values: np.ndarray, reduction: str, dtype) -> np.ndarray:
-    """Apply a validated reduction to per-example values."""
-    if reduction == "none":
-        return values.astype(dtype, copy=False)
-    with np.errstate(over="ignore"):
-        total = values.sum(dtype=dtype)
-    if reduction == "sum":
-        return total
-    return total / dtype.type(values.size)
+# --- weights ---------------------------------------------------------------------------
 
 
-def grad_scale(count: int, reduction: str, dtype):
-    """The factor turning a summed gradient into one consistent with ``reduction``."""
-    if reduction == "mean":
-        return dtype.type(1) / dtype.type(count)
-    return dtype.type(1)
+def _check_weights(w: np.ndarray, name: str, positive: bool = False) -> None:
+    """Finite entries >= 0 (> 0 with ``positive``); nan passes and propagates."""
+    bad = ((w <= 0) if positive else (w < 0)) | np.isinf(w)
+    if bad.any():
+        need = "> 0" if positive else ">= 0"
+        raise ValueError(f"{name} must hold finite weights {need}, found {plain(w[bad].flat[0])}")
+
+
+def _broadcasts_to(a: np.ndarray, shape: tuple) -> bool:
+    try:
+        return np.broadcast_shapes(shape, a.shape) == tuple(shape)
+    except ValueError:
+        return False
+
+
+def check_sample_weight(w: np.ndarray, shape: tuple, first: str) -> np.ndarray:
+    """One weight per example: broadcastable to ``shape`` (the ``"none"`` result's),
+    finite and >= 0."""
+    if not _broadcasts_to(w, shape):
+        raise ValueError(
+            f"sample_weight has shape {w.shape}, which does not broadcast to the shape "
+            f"{tuple(shape)} of the per-example losses (reduction=\"none\") of {first}"
+        )
+    _check_weights(w, "sample_weight")
+    return w
+
+
+def check_class_weight(w: np.ndarray, num_classes: int) -> np.ndarray:
+    """One weight per class: shape ``(K,)``, finite and >= 0."""
+    if w.shape != (num_classes,):
+        raise ValueError(
+            f"weight must hold one weight per class, shape ({num_classes},); got shape {w.shape}"
+        )
+    _check_weights(w, "weight")
+    return w
+
+
+def check_pos_weight(w: np.ndarray, shape: tuple, first: str) -> np.ndarray:
+    """Weights of the positive term: broadcastable to the logits' ``shape`` (usually
+    one per label on the last axis), finite and > 0."""
+    if not _broadcasts_to(w, shape):
+        raise ValueError(
+            f"pos_weight has shape {w.shape}, which does not broadcast to the shape "
+            f"{tuple(shape)} of {first} (one weight per label broadcasts over the last axis)"
+        )
+    _check_weights(w, "pos_weight", positive=True)
+    return w
+
+
+def check_ignore_index(value):
+    """None, or an integer class index to leave out."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"ignore_index must be an integer or None, got {plain(value)}")
+    return int(value)
 
 
 # --- training (lossbook.training) ------------------------------------------------------
@@ -248,14 +293,14 @@ def check_rows(a: np.ndarray, rows: int, name: str, of: str) -> None:
 def check_count(value, name: str, minimum: int = 0) -> int:
     """An integer ``>= minimum`` (steps, hidden units, sizes); bool is not an integer."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise TypeError(f"{name} must be an integer, got {plain(value)}")
     if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+        raise ValueError(f"{name} must be >= {minimum}, got {plain(value)}")
     return int(value)
 
 
 def check_choice(value, choices, name: str) -> str:
     """One of a fixed set of names (a loss, an activation)."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {plain(value)}")
     return value

@@ -27,6 +27,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
+# The book's own answers must not land in a reader's progress file (lossbook.progress):
+# the kernels inherit this.
+os.environ.setdefault("LOSSBOOK_PROGRESS", "off")
 KERNEL_NAME = "python3"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 LANGUAGE_INFO = {

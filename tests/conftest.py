@@ -12,6 +12,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -143,6 +144,9 @@ def _nbval_execute_with_history() -> None:
 
 
 def pytest_configure(config):
+    # Checking the book's own answers (tests, nbval's kernels inherit the environment)
+    # must never write to a reader's progress file (lossbook.progress).
+    os.environ.setdefault("LOSSBOOK_PROGRESS", "off")
     if getattr(config.option, "nbval", False) or getattr(config.option, "nbval_lax", False):
         _nbval_execute_with_history()
 

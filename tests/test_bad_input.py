@@ -367,3 +367,35 @@ def test_messages_print_plain_numbers(i):
     msg = str(info.value)
     assert "np." not in msg and "float64(" not in msg and "float32(" not in msg, msg
     assert any(v in msg for v in ("-1.1", "-2.5", "1.5", "1.0", "1.1", "'avg'")), msg
+
+
+# ---------------------------------------------------------------- weights (API.md rows)
+def _weight_rows():
+    x, y = np.zeros((2, 3)), np.array([0, 1])
+    rows = []
+    for name in LOSS_AND_GRAD:
+        args, kw = _valid(name)
+        n = np.shape(args[0])[0]
+        rows += [(name, args, {**kw, "sample_weight": -np.ones(n)}, ValueError, "sample_weight"),
+                 (name, args, {**kw, "sample_weight": np.ones(n + 1)}, ValueError,
+                  "sample_weight"),
+                 (name, args, {**kw, "sample_weight": np.zeros(n)}, ValueError, "mean")]
+    for name in ("softmax_cross_entropy", "softmax_cross_entropy_grad"):
+        rows += [(name, (x, y), {"weight": np.array([1.0, -1.0, 1.0])}, ValueError, "weight"),
+                 (name, (x, y), {"weight": np.ones(2)}, ValueError, "weight"),
+                 (name, (x, np.full((2, 3), 1 / 3)), {"ignore_index": 0}, ValueError,
+                  "ignore_index")]
+    for name in ("binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits_grad"):
+        rows += [(name, (np.zeros(2), np.ones(2)), {"pos_weight": 0.0}, ValueError,
+                  "pos_weight")]
+    return rows
+
+
+WEIGHT_ROWS = _weight_rows()
+
+
+@pytest.mark.parametrize("name, args, kw, exc, arg", WEIGHT_ROWS,
+                         ids=[f"{r[0]}-{r[4]}-{i}" for i, r in enumerate(WEIGHT_ROWS)])
+def test_bad_weights(name, args, kw, exc, arg):
+    with pytest.raises(exc, match=word(arg)):
+        call(name, *args, **kw)

@@ -149,11 +149,47 @@ def _mutants():
 
     Each must NOT return True: a check that passes whatever it is given proves nothing.
     """
-    from lossbook.errata import s000
-    from lossbook.symbolic import softplus
+    from lossbook.errata import s000, s001, s002, s003, s004
+    from lossbook.symbolic import sigmoid, softplus
 
     x = s000.x
+    y = sp.Symbol("y", real=True)
     return {
+        "000-limit-as-subscript": lambda: s000.limit_as_subscript(notation="lim"),
+        "000-l2-norm-is-not-the-distance": lambda: s000.l2_norm_is_not_the_distance(
+            named=(lambda u, v: (u - v).norm(2),)),
+        "000-true-value-two-names": lambda: s000.true_value_symbols(true_value=1),
+        "000-bce-with-true-class-probability": lambda: s000.bce_with_true_class_probability(
+            p_of=lambda z: sigmoid(y)),
+        "000-indicator-of-a-vector": lambda: s000.indicator_of_a_vector(z=1),
+        "000-softmax-link-to-rectifier": lambda: s000.softmax_link_to_rectifier(
+            "- [Softmax](https://en.wikipedia.org/wiki/Softmax_function) Wikipedia … "
+            "- [Rectifier](https://en.wikipedia.org/wiki/Rectifier_(neural_networks)) x"),
+        "000-kl-link-malformed": lambda: s000.kl_link_malformed(
+            f"[Kullback-Leibler Divergence]({s000.KL_ARTICLE})"),
+        "000-ls-no-unique-solution": lambda: s000.no_unique_solution(y=(1, 3, 4)),
+        "001-ce-grad-sum-index-clash": lambda: s001.grad_sum_index_clash(
+            derivative_inside_sum=False),
+        "001-bce-grad-brackets": lambda: s001.bce_grad_brackets(
+            (r"\frac{(\hat y -y)}{\hat y (1- \hat y)}",)),
+        "001-softmax-card-asks-sigmoid": lambda: s001.card_softmax_with_sigmoid("softmax"),
+        "002-dxy-measure": lambda: s002.dxy_is_not_the_area_element(form="dx dy"),
+        "002-component-equals-vector": lambda: s002.component_equals_vector(n=1),
+        "002-sigmoids-sum-not-one": lambda: s002.sum_of_sigmoids(logits=(0, 1)),
+        "003-rho-hat-data": lambda: s003.rho_hat_data(reading="p_hat_data"),
+        "004-variance-garbled": lambda: s004.variance_garbled(
+            r"$$Var[Y] = Var[\theta_0 + \theta_1x + \eta] = 1$$, so"),
+        "004-sigmoid-proof-link": lambda: s004.sigmoid_proof_link(
+            "(see [here](https://example.org/proof) for a proof)"),
+        "004-ce-loss-labelled-gradient": lambda: s004.ce_loss_labelled_gradient(left="J"),
+        "004-code-link-unclosed": lambda: s004.code_link_unclosed(
+            s004.CODE_LINK.replace("loss.py to", "loss.py) to")),
+        "004-nielsen-link-dead": lambda: s004.nielsen_link_dead(
+            "[book](http://neuralnetworksanddeeplearning.com) … [x](http://a.com)"),
+        "004-svm-figure-missing": lambda: s004.svm_figure_missing(
+            "![svm](https://example.org/svm.png)"),
+        "004-hinge-figure-not-image": lambda: s004.hinge_figure_not_image(
+            "![hinge loss](https://example.org/hinge.png)"),
         "000-log-sigmoid-sign": lambda: s000.log_sigmoid_sign(stated=softplus(-x)),
         "000-linear-loss-not-zero": lambda: s000.linear_loss_not_zero_at_target(
             stated=(abs(x - 1), (x - 1) ** 2)),
@@ -168,7 +204,7 @@ MUTANTS = _mutants()
 
 
 def test_a_sample_of_checks_has_mutants():
-    assert len(MUTANTS) >= 5
+    assert len(MUTANTS) >= 25
     assert set(MUTANTS) <= set(IDS)
 
 
@@ -197,6 +233,15 @@ def test_quote_and_section_are_exact(entry_id):
     assert _normalise(e["section"]) in lines, (entry_id, e["section"])
 
 
+def test_no_two_entries_quote_the_same_passage():
+    # two ids for one error (say a chapter's entry and a source's) would be caught here
+    pieces = [(e["id"], _normalise(piece)) for e in ENTRIES for piece in e["stated"].split(" … ")]
+    for k, (id_a, a) in enumerate(pieces):
+        for id_b, b in pieces[k + 1:]:
+            if id_a != id_b and len(min(a, b, key=len)) > 25:
+                assert a not in b and b not in a, (id_a, id_b, a, b)
+
+
 # ------------------------------------------------------------------------- the page
 def test_the_appendix_shows_every_entry_with_its_anchor():
     nb = json.loads((ROOT / "chapters" / "90_errata.ipynb").read_text(encoding="utf-8"))
@@ -211,6 +256,9 @@ def test_the_appendix_shows_every_entry_with_its_anchor():
 def test_render_quote_prose_and_formula():
     assert render.quote(r"It is $$x_t$$ [[link]]") == r"> It is $x_t$ \[\[link\]\]"
     assert render.quote(r"\frac{a}{b}") == "> $$\n> \\frac{a}{b}\n> $$"
+    link = "see [x](https://a.b/c_(d))"
+    assert render.quote(link) == f"> ```text\n> {link}\n> ```"
+    assert render.quote("insert plot_here") == r"> insert plot\_here"
     both = render.quote(r"one $$a$$ … \beta")
     assert "[...]" in both and both.startswith("> one $a$")
     with pytest.raises(ValueError, match="unbalanced"):

@@ -51,7 +51,9 @@ def test_wrong_sample_is_rejected_with_the_hint(exercise_id):
         f"{exercise_id}: register(..., sample_wrong=...) a plausible wrong answer")
     result = E.check(exercise_id, ex.sample_wrong)
     assert not result
-    assert ex.hint in result.message or any(m in result.message for _, m in ex.mistakes)
+    named = E._generic_mistake(ex, ex.sample_wrong)
+    assert (ex.hint in result.message or any(m in result.message for _, m in ex.mistakes)
+            or (named and named in result.message)), result.message
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
@@ -203,3 +205,89 @@ def test_array_answers_given_as_strings():
     assert not E.check("ch05-ex2", "[3/10, 1/2, 1/6]")
     assert "shape" in E.check("ch05-ex2", "[3/10, 1/2]").message
     assert "array" in E.check("ch05-ex2", "[1/2, [1]]").message
+
+
+# ---------------------------------------------------------------------------
+# the common mistakes check recognises for every exercise (and that it reads what a
+# student types on a phone or copies from the page)
+
+
+@pytest.fixture
+def coin(temporary_exercises):
+    """H of a fair coin in nats (log 2), with no mistakes of its own."""
+    return temporary_exercises("ch99-ex10", answer=sp.log(2), hint="the generic hint",
+                               question="entropy of a fair coin in nats", sample_wrong="1")
+
+
+@pytest.mark.parametrize(("answer", "needle"), [
+    ("-log(2)", "sign is wrong"),
+    ("\u2212log(2)", "sign is wrong"),            # U+2212 as copied from the page
+    ("1", "in bits"),                               # log2(2): bits where nats are asked
+    ("log(2)^2", "in nats, and the exercise asks for bits"),
+    ("log(2)/log(10)", "base-10"),
+    ("1/log(2)", "reciprocal"),
+    ("0.693", "rounded to 3 significant digits"),
+    ("0.69", "rounded to 2 significant digits"),
+    ("-0.693", "sign is wrong"),
+])
+def test_common_mistakes_are_named(coin, answer, needle):
+    result = E.check("ch99-ex10", answer)
+    assert not result and needle in result.message, result.message
+
+
+def test_an_unexplained_answer_gets_the_hint(coin):
+    for answer in ("0.5", "0.7", "2", "7", "0.6"):
+        result = E.check("ch99-ex10", answer)
+        assert not result and result.message.endswith("the generic hint"), (answer, result)
+    # four digits are still too few at this exercise's rtol (1e-6): named, not hinted
+    assert "rounded to 4 significant digits" in E.check("ch99-ex10", "0.6931").message
+
+
+def test_right_answers_are_never_taken_for_mistakes(coin):
+    assert E.check("ch99-ex10", "log(2)") and E.check("ch99-ex10", 0.6931471805599453)
+
+
+def test_swapped_symbols_and_vector_order(temporary_exercises):
+    p, q = sp.symbols("p q", positive=True)
+    temporary_exercises("ch99-ex11", answer=p * sp.log(p / q), symbols=(p, q), hint="h",
+                        question="a KL term", sample_wrong="q")
+    result = E.check("ch99-ex11", "q*log(q/p)")
+    assert not result and "p and q are swapped" in result.message
+    temporary_exercises("ch99-ex12", answer=[sp.Rational(1, 5), sp.Rational(3, 10),
+                                             sp.Rational(1, 2)], hint="h", question="a vector",
+                        sample_wrong=[1, 1, 1])
+    assert "reverse order" in E.check("ch99-ex12", [0.5, 0.3, 0.2]).message
+    assert "wrong order" in E.check("ch99-ex12", "0.3 0.2 0.5").message
+    assert E.check("ch99-ex12", "0.2 0.3 0.5"), "space-separated numbers are a vector"
+    assert E.check("ch99-ex12", "[1/5, 3/10, 1/2]")
+    temporary_exercises("ch99-ex14", answer=[sp.Rational(1, 3), sp.Rational(2, 3)], hint="h",
+                        question="thirds", sample_wrong=[0, 1])
+    assert "rounded to 2" in E.check("ch99-ex14", "0.33 0.67").message
+    assert "rounded to 3" in E.check("ch99-ex14", [0.333, 0.667]).message
+    assert E.check("ch99-ex14", "0.333 0.667").message.endswith("rounded to 3 significant "
+                                                                "digits: give at least 4 digits, "
+                                                                "or an exact expression such as "
+                                                                "log(2)/3")
+
+
+def test_coding_mistakes_are_named(temporary_exercises):
+    import numpy as np
+
+    def tests(fn):
+        cases = [((0.25, 0.5), 0.25 * np.log(0.5)), ((0.5, 0.125), 0.5 * np.log(4.0))]
+        return [f"f{a} = {fn(*a)}, expected {v}" for a, v in cases
+                if not np.isclose(fn(*a), v)]
+
+    temporary_exercises("ch99-ex13", kind="coding", tests=tests, hint="the generic hint",
+                        question="f(p, q) = p log(p / q)",
+                        sample_right=lambda p, q: p * np.log(p / q),
+                        sample_wrong=lambda p, q: p)
+    assert E.check("ch99-ex13", lambda p, q: p * np.log(p / q))
+    swapped = E.check("ch99-ex13", lambda q, p: p * np.log(p / q))
+    assert not swapped and "arguments swapped" in swapped.message
+    negated = E.check("ch99-ex13", lambda p, q: p * np.log(q / p))
+    assert not negated and "negative" in negated.message
+    bits = E.check("ch99-ex13", lambda p, q: p * np.log2(p / q))
+    assert not bits and "returns bits" in bits.message
+    other = E.check("ch99-ex13", lambda p, q: p + q)
+    assert not other and "the generic hint" in other.message

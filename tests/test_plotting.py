@@ -20,8 +20,9 @@ def _style():
 
 
 def test_use_style_sets_the_book_rcparams():
-    assert tuple(plt.rcParams["figure.figsize"]) == (6.4, 4.0)
-    assert plt.rcParams["figure.dpi"] == 100
+    assert tuple(plt.rcParams["figure.figsize"]) == plotting.STYLE["figure.figsize"]
+    assert plt.rcParams["figure.dpi"] == plotting.STYLE["figure.dpi"]
+    assert plt.rcParams["xtick.labelsize"] == plotting.STYLE["xtick.labelsize"]
     assert plt.rcParams["svg.hashsalt"] == "lossbook"
     assert plt.rcParams["axes.grid"] is True
     assert plt.rcParams["figure.autolayout"] is True
@@ -31,11 +32,11 @@ def test_use_style_sets_the_book_rcparams():
 
 def test_new_figure_single_and_grid():
     fig, ax = plotting.new_figure()
-    assert tuple(fig.get_size_inches()) == (6.4, 4.0)
+    assert tuple(fig.get_size_inches()) == plotting.STYLE["figure.figsize"]
     assert hasattr(ax, "plot")
     fig2, axes = plotting.new_figure(1, 2)
     assert axes.shape == (2,)
-    assert fig2.get_size_inches()[0] > 6.4
+    assert fig2.get_size_inches()[0] > plotting.STYLE["figure.figsize"][0]
 
 
 def test_plot_functions_draws_each_curve_with_labels():

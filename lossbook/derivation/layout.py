@@ -1,5 +1,6 @@
-"""LaTeX layout of a chain (one ``aligned`` block, a step a row with its reason) and
-its plain-text form."""
+"""Layout of a chain: LaTeX (one ``aligned`` block, a step a row with its reason; the
+PDF), HTML (a grid whose reasons move under their steps on a narrow column; the site
+and Jupyter) and plain text."""
 
 from __future__ import annotations
 
@@ -35,13 +36,7 @@ def _text(s: str) -> str:
 def _reason_parts(step: Step) -> list[str]:
     """The reason of a step and its notes (how it was checked, the limit, the lemmas),
     each a string with ``$...$`` for math."""
-    notes = []
-    if step.method.startswith("concrete"):
-        name, lo_hi = step.method.split(" ", 1)[1].split("=", 1)
-        values = lo_hi.replace("..", r", \dots, ").replace(",", ", ").replace(",  ", ", ")
-        notes.append(f"checked for ${sp.latex(sp.Symbol(name))} = {values}$ only")
-    elif step.method == "numeric":
-        notes.append("numeric check only")
+    notes = step.check_notes()  # what the check covered (sizes, numeric, by value)
     if step.relation == "~":
         sym, point = step.limit[0], step.limit[1]
         notes.append(f"as ${sp.latex(sym)} \\to {sp.latex(point)}$")
@@ -160,3 +155,69 @@ def chain_text(d: Derivation) -> str:
         tag = "" if s.method == "symbolic" else f"; {s.method}"
         out.append(f"  {rel} {sp.sstr(s.expr)}    ({s.why}{tag})")
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------ HTML (site, Jupyter)
+# The HTML form is a CSS grid, one row a step: the relation, the expression, and the
+# reason with its notes (how the step was checked). Where the column is wide enough the
+# reason stands beside its step; on a narrow column it moves under it, so a phone shows
+# every reason and every "checked for n = ... only" caveat without scrolling. The site
+# (_ext/static/booksite.js) sets ``lb-stacked`` when the side-by-side grid does not fit;
+# a container query does the same in Jupyter, which runs no script. An expression that
+# is still wider than the column scrolls with a visible cue (booksite.css). The PDF uses
+# the LaTeX form above (``_repr_latex_``).
+_HTML_STYLE = """<style>
+.lb-derivation-box { container-type: inline-size; margin: 0.8em 0 1em; }
+.lb-derivation { display: grid; column-gap: 0.6em; row-gap: 0.3em; align-items: baseline;
+  grid-template-columns: max-content minmax(0, max-content) minmax(10em, 1fr); }
+.lb-derivation > .lb-start { grid-column: 1 / -1; min-width: 0; }
+.lb-derivation > .lb-rel { grid-column: 1; text-align: right; padding-left: 1.2em; }
+.lb-derivation > .lb-expr { grid-column: 2; min-width: 0; }
+.lb-derivation > .lb-why { grid-column: 3; padding-left: 0.8em; font-size: 0.92em; opacity: 0.85; }
+.lb-derivation .lb-note { display: block; font-size: 0.95em; font-style: italic; }
+.lb-derivation.lb-stacked { grid-template-columns: max-content minmax(0, 1fr); }
+.lb-derivation.lb-stacked > .lb-rel { padding-left: 0.4em; }
+.lb-derivation.lb-stacked > .lb-why { grid-column: 2; padding-left: 0; margin-bottom: 0.35em; }
+@container (max-width: 34em) {
+  .lb-derivation { grid-template-columns: max-content minmax(0, 1fr); }
+  .lb-derivation > .lb-rel { padding-left: 0.4em; }
+  .lb-derivation > .lb-why { grid-column: 2; padding-left: 0; margin-bottom: 0.35em; }
+}
+</style>"""
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _html_math(tex: str, display: bool = False) -> str:
+    # Not class "math": the book's theme clips span.math (overflow hidden), which would
+    # hide a formula wider than its cell instead of letting it scroll. MyST-NB marks a
+    # notebook's cells mathjax_ignore; mathjax_process lets MathJax typeset this one.
+    body = r"\displaystyle " + tex if display else tex
+    return f'<span class="lb-math mathjax_process">\\({_html_escape(body)}\\)</span>'
+
+
+def _html_mixed(full: str) -> str:
+    """Text with ``$...$`` math as HTML: text escaped, math as ``\\(...\\)``."""
+    parts = full.split("$")
+    if len(parts) % 2 == 0:  # unbalanced $: treat everything as text
+        return _html_escape(full.replace("$", ""))
+    return "".join(_html_escape(part) if j % 2 == 0 else _html_math(part)
+                   for j, part in enumerate(parts))
+
+
+def chain_html(d: Derivation) -> str:
+    """The chain as HTML: a grid row a step, its reason beside it or, on a narrow
+    column, under it (see the comment above ``_HTML_STYLE``)."""
+    name = f' data-claim="{_html_escape(d.name)}"' if d.name else ""
+    cells = [f'<div class="lb-start">{_html_math(_latex(d.start), display=True)}</div>']
+    for s in d.steps:
+        why, *notes = _reason_parts(s)
+        reason = _html_mixed(why) + "".join(
+            f'<span class="lb-note">{_html_mixed(note)}</span>' for note in notes)
+        cells += [f'<div class="lb-rel">{_html_math(_relation_latex(s))}</div>',
+                  f'<div class="lb-expr">{_html_math(_latex(s.expr), display=True)}</div>',
+                  f'<div class="lb-why">{reason}</div>']
+    return (f'<div class="lb-derivation-box">{_HTML_STYLE}\n<div class="lb-derivation"{name}>\n'
+            + "\n".join(cells) + "\n</div></div>")

@@ -13,8 +13,9 @@ Every module of this package (``s000`` ... ``s004``: one a source document;
      "claim": "log-sigmoid.softplus",   # the registered claim of the correction, or None
      "check": fn}                       # zero-argument callable, see below
 
-and may add ``"ref"``: the label of the chapter section that treats the topic (the
-appendix links to it; without it, to the chapter's top label).
+and may add ``"ref"``, the label of the chapter section that treats the topic (the
+appendix links to it; without it, to the chapter's top label), and ``"title"``, a
+short plain-text name of the error (the appendix's heading; without it, the section).
 
 Grades:
 
@@ -66,7 +67,7 @@ GRADES = {
 }
 REQUIRED = ("id", "source", "section", "stated", "correction", "grade", "chapter",
             "claim", "check")
-OPTIONAL = ("ref",)
+OPTIONAL = ("ref", "title")
 _ID = re.compile(r"(?P<source>\d{3})-[a-z0-9]+(?:-[a-z0-9]+)*")
 _CHAPTER = re.compile(r"ch\d\d")
 _LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -124,6 +125,9 @@ def validate(entry: dict, where: str = "") -> None:
                                and _LABEL.fullmatch(entry["ref"])):
         raise ErratumSchemaError(f"{label}: ref must be a section label, e.g. "
                                  "'sec-ch02-least-squares'")
+    if "title" in entry and not (isinstance(entry["title"], str) and entry["title"].strip()
+                                 and "$" not in entry["title"]):
+        raise ErratumSchemaError(f"{label}: title must be non-empty plain text (no $)")
     if not callable(entry["check"]):
         raise ErratumSchemaError(f"{label}: check must be a zero-argument callable")
 

@@ -26,9 +26,19 @@ How answers are compared:
 - **booleans** and **words** (``True``, ``"symmetry"``): equal (words ignore case
   and surrounding spaces).
 
-A wrong answer's message is the exercise's hint. ``check`` prints nothing; the
-returned :class:`CheckResult` is truthy when the answer is right and renders as
-one short sentence in Jupyter.
+Typed answers may use the minus sign copied from the page (U+2212), ``×`` or ``·`` for
+a product, and plain space-separated numbers for a vector (``"0.3 0.5 0.2"``).
+
+A wrong answer's message names the mistake when ``check`` recognises it: first the
+exercise's own ``mistakes``, then the common ones any answer can show (a sign slip;
+bits where nats are asked, or nats where bits are, or base-10 logarithms; two symbols
+of a formula swapped; a vector's entries reversed or in another order; the right
+value rounded to three digits or fewer; for a coding task, a function that passes
+with its two first arguments swapped, its result negated or converted between bits
+and nats). Otherwise the message is the exercise's hint. ``check`` prints nothing;
+the returned :class:`CheckResult` is truthy when the answer is right and renders as
+one short sentence in Jupyter. A right answer is recorded in the student's progress
+file (:mod:`lossbook.progress`; ``python -m lossbook exercises`` lists them).
 
 - **coding tasks** (``kind="coding"``): the answer is the student's function;
   ``tests(fn)`` (registered with the exercise) runs it on cases of its own and returns
@@ -216,10 +226,16 @@ def check(exercise_id: str, answer) -> CheckResult:
     except _Unreadable as err:
         return CheckResult(ex.id, False, str(err))
     if ok:
+        from .. import progress
+
+        progress.record(ex.id)
         return CheckResult(ex.id, True, "Correct." + (f" {detail}" if detail else ""))
     for wrong, message in ex.mistakes:
         if _matches(ex, wrong, answer):
             return CheckResult(ex.id, False, f"Not yet: {message}")
+    seen = _generic_mistake(ex, answer)
+    if seen:
+        return CheckResult(ex.id, False, f"Not yet: {seen}")
     return CheckResult(ex.id, False, f"Not yet. Hint: {ex.hint}" + (f" ({detail})"
                                                                      if detail else ""))
 
@@ -231,6 +247,166 @@ def _matches(ex: Exercise, wrong, answer) -> bool:
         return bool(_COMPARE[probe.answer_kind](probe, answer)[0])
     except (_Unreadable, TypeError, ValueError):
         return False
+
+
+# ---------------------------------------------------------------------------
+# common mistakes, recognised for every exercise
+
+_BITS = ("your answer is the right value divided by log 2: it is in bits, and the "
+         "exercise asks for nats (natural logarithms; log2(x) = log(x) / log(2))")
+_NATS = ("your answer is the right value times log 2: it is in nats, and the exercise asks "
+         "for bits (log base 2; log2(x) = log(x) / log(2))")
+_DECIMAL = ("your answer is the right value divided by log 10: it uses base-10 logarithms "
+            "where the exercise uses natural ones")
+_SIGN = "the sign is wrong: your answer is the negative of the right one"
+
+
+def _generic_mistake(ex: Exercise, answer) -> str | None:
+    """Name a mistake that any exercise can show: a sign slip, bits instead of nats,
+    swapped symbols, entries in the wrong order, a value rounded too far; for a coding
+    task, a function that would pass with its arguments swapped or its result negated
+    or converted between bits and nats. None if none of these explains the answer."""
+    import sympy as sp
+
+    kind = ex.answer_kind
+    if kind == "function":
+        return _function_mistake(ex, answer)
+    if kind not in ("number", "formula", "array"):
+        return None
+    expected = sp.Matrix(ex.answer) if kind == "array" else sp.sympify(ex.answer)
+    if kind == "array" and expected.shape[1] != 1 and expected.shape[0] == 1:
+        expected = expected.T
+    if (expected.is_zero_matrix if kind == "array" else expected.is_zero):
+        return None
+    candidates = [(-expected, _SIGN), (expected / sp.log(2), _BITS),
+                  (expected * sp.log(2), _NATS), (expected / sp.log(10), _DECIMAL)]
+    if kind != "array":
+        candidates.append((1 / expected, "your answer is the reciprocal of the right one "
+                                         "(a fraction upside down?)"))
+    if kind == "formula":
+        symbols = sorted(expected.free_symbols, key=str)
+        for i, a in enumerate(symbols):
+            for b in symbols[i + 1:]:
+                swapped = expected.subs({a: b, b: a}, simultaneous=True)
+                if sp.simplify(swapped - expected) != 0:
+                    candidates.append((swapped, f"{a} and {b} are swapped (the arguments "
+                                                f"are in the wrong order)"))
+    if kind == "array" and len(expected) > 1:
+        reverse = sp.Matrix(list(expected)[::-1])
+        if reverse != expected:
+            candidates.append((reverse, "the entries are right but in reverse order"))
+    for wrong, message in candidates:
+        if _matches(ex, wrong, answer):
+            return message
+    if kind == "array":
+        return _array_order_or_rounding(ex, expected, answer)
+    if kind == "number":
+        # The right value or one of the mistakes above, rounded too far.
+        for value, message in [(expected, None), *candidates]:
+            rounded = _rounding(ex, value, answer)
+            if rounded:
+                return (f"that is the right value, {rounded}" if message is None
+                        else f"{message} (and {rounded})")
+    return None
+
+
+def _significant_digits(answer) -> int | None:
+    """How many significant digits a decimal answer was written with (None: exact)."""
+    text = answer if isinstance(answer, str) else repr(answer) if isinstance(answer, float) \
+        else None
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*[-+]?(\d*)\.?(\d*)(?:[eE][-+]?\d+)?\s*", _normalise(text))
+    if not m or "." not in text and "e" not in text.lower():
+        return None
+    digits = (m.group(1) + m.group(2)).lstrip("0")
+    return len(digits) or 1
+
+
+def _rounding(ex: Exercise, expected, answer) -> str | None:
+    """The right value, rounded to fewer digits than the exercise accepts."""
+    import math
+
+    digits = _significant_digits(answer)
+    if digits is None or not 2 <= digits <= 4:  # one digit matches too much by chance
+        return None
+    try:
+        given, exact = _numeric_value(ex, answer), _numeric_value(ex, expected)
+    except _Unreadable:
+        return None
+    if given.imag or exact.imag or not exact.real:
+        return None
+    unit = 10 ** (math.floor(math.log10(abs(exact.real))) - digits + 1)
+    if abs(given.real - exact.real) <= 0.5 * unit * (1 + 1e-9):
+        return (f"rounded to {digits} significant digits: give at least {digits + 1} "
+                "digits, or an exact expression such as log(2)/3")
+    return None
+
+
+def _array_order_or_rounding(ex: Exercise, expected, answer) -> str | None:
+    import itertools
+
+    import sympy as sp
+
+    items = list(expected)
+    if len(items) <= 6:
+        for perm in itertools.permutations(range(len(items))):
+            if list(perm) == sorted(perm):
+                continue
+            shuffled = sp.Matrix([items[k] for k in perm])
+            if shuffled != expected and _matches(ex, shuffled, answer):
+                return ("the entries are right but in the wrong order; keep the order of the "
+                        "question (the first entry first)")
+    # Each entry as the student wrote it (a string keeps its digits: "1.17").
+    if isinstance(answer, str):
+        given = [t.strip() for t in _normalise(answer).strip("[]() ").split(",")]
+    else:
+        try:
+            given = list(answer)
+        except TypeError:
+            return None
+    if len(given) != len(items):
+        return None
+    rounded = [_rounding(replace(ex, answer=e), e, g) for e, g in zip(items, given, strict=True)]
+    if any(rounded) and all(r or _matches(replace(ex, answer=e), e, g)
+                            for r, e, g in zip(rounded, items, given, strict=True)):
+        return "the entries are right but " + next(r for r in rounded if r)
+    return None
+
+
+def _function_mistake(ex: Exercise, fn) -> str | None:
+    """A coding answer that would pass with a simple change names that change."""
+    import inspect
+
+    import numpy as np
+
+    if not callable(fn):
+        return None
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    variants = []
+    if len(params) >= 2:
+        variants.append((lambda *a, **k: fn(a[1], a[0], *a[2:], **k),
+                         f"your function would pass with its first two arguments swapped: "
+                         f"it reads {params[0].name!r} as the second argument"))
+    variants += [
+        (lambda *a, **k: np.negative(fn(*a, **k)),
+         "your function returns the negative of the right value (a sign slip)"),
+        (lambda *a, **k: np.multiply(fn(*a, **k), np.log(2)),
+         "your function returns bits (log base 2); the tests expect nats (natural log)"),
+        (lambda *a, **k: np.divide(fn(*a, **k), np.log(2)),
+         "your function returns nats (natural log); the tests expect bits (log base 2)"),
+    ]
+    for variant, message in variants:
+        try:
+            if not list(ex.tests(variant)):
+                return message
+        except Exception:  # noqa: BLE001, S112 - a variant that fails differently: not it
+            continue
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -291,6 +467,7 @@ def _parse(ex: Exercise, text: str):
     )
 
     ns = _namespace(ex)
+    text = _normalise(text)
     try:
         expr = parse_expr(text, local_dict=ns,
                           global_dict={"__builtins__": {}, **_parser_globals()},
@@ -314,6 +491,24 @@ def _parse(ex: Exercise, text: str):
         known = ", ".join(str(s) for s in ex.symbols) or "no symbols (a number is expected)"
         raise _Unreadable(f"Unknown name(s) in the answer: {names}. This exercise uses: {known}.")
     return expr
+
+
+# Characters a student copies from the page or types on a phone, and their ASCII forms.
+_UNICODE = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u22c5": "*",
+                          "\u00b7": "*", "\u2044": "/", "\u00a0": " "})
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:/\d+)?"
+_SPACED = re.compile(rf"\s*[\[(]?\s*({_NUMBER}(?:\s+{_NUMBER})+)\s*[\])]?\s*")
+
+
+def _normalise(text: str) -> str:
+    """A typed answer in the parser's terms: U+2212 minus (as copied from the page),
+    the multiplication signs and non-breaking spaces in ASCII, and numbers separated by
+    spaces only ("0.3 0.5 0.2") read as a list."""
+    text = text.translate(_UNICODE).strip()
+    spaced = _SPACED.fullmatch(text)
+    if spaced:
+        return "[" + ", ".join(spaced.group(1).split()) + "]"
+    return text
 
 
 def _parser_globals() -> dict:

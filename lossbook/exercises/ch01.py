@@ -27,6 +27,12 @@ register(
     hint="use the chain rule with sigma' = sigma (1 - sigma), or log sigma(x) = -softplus(-x).",
     sample_right="sigma(-x)",
     sample_wrong="sigma(x)",
+    mistakes=[
+        ("sigma(x)", "that is sigma(x) itself; the derivative of log sigma(x) is "
+                     "sigma'(x) / sigma(x) = 1 - sigma(x)"),
+        ("sigma(x)*(1 - sigma(x))", "that is sigma'(x), the derivative of sigma; divide it "
+                                    "by sigma(x) for the derivative of log sigma"),
+    ],
 )
 
 register(
@@ -37,6 +43,10 @@ register(
     hint="write 1 + e^x = e^x (1 + e^(-x)) inside the first logarithm.",
     sample_right="log(1 + exp(x)) - log(1 + exp(-x))",
     sample_wrong="0",
+    mistakes=[
+        ("0", "softplus(x) and softplus(-x) are not equal (the function is not even); "
+              "write log(1 + e^x) = x + log(1 + e^-x)"),
+    ],
 )
 
 register(
@@ -47,6 +57,12 @@ register(
     hint="set the derivative of the log-likelihood k log p + (n - k) log(1 - p) to zero.",
     sample_right=0.75,
     sample_wrong=0.5,
+    mistakes=[
+        (sp.Rational(2, 8), "2/8 is the frequency of tails (the 0s); p is the probability "
+                            "of heads"),
+        (sp.Rational(1, 2), "1/2 is the fair-coin guess, which ignores the flips; write the "
+                            "likelihood of these eight flips and maximise it"),
+    ],
 )
 
 register(
@@ -58,4 +74,7 @@ register(
     hint="E[X^2] = Var X + (E X)^2 = 1 + mu^2; or differentiate the Gaussian density in mu.",
     sample_right="2*mu",
     sample_wrong="mu^2 + 1",
+    mistakes=[
+        ("mu^2 + 1", "that is E[X^2] itself; the exercise asks for its derivative in mu"),
+    ],
 )

@@ -14,6 +14,11 @@ register(
     hint="square the coordinate differences (3, 4, 0), add them, take the square root.",
     sample_right="sqrt(9 + 16)",
     sample_wrong=7,
+    mistakes=[
+        (7, "7 is the sum of the absolute differences (the L1 distance); the Euclidean "
+            "distance is the square root of the sum of the squares"),
+        (25, "25 is the squared distance; take its square root"),
+    ],
 )
 
 register(
@@ -24,6 +29,10 @@ register(
     hint="d(0, 2) = 4 while d(0, 1) + d(1, 2) = 1 + 1.",
     sample_right=2.0,
     sample_wrong=0,
+    mistakes=[
+        (0, "the squared error is not a distance: d(0, 2) = 4 is larger than "
+            "d(0, 1) + d(1, 2) = 2"),
+    ],
 )
 
 register(
@@ -46,6 +55,12 @@ register(
     hint="each square contributes 2 (x_i b - y_i) x_i; collect the terms in b.",
     sample_right="2*(x1^2 + x2^2)*b - 2*(x1*y1 + x2*y2)",
     sample_wrong="2*(x1^2 + x2^2)*b - (x1*y1 + x2*y2)",
+    mistakes=[
+        ("2*(x1^2 + x2^2)*b - (x1*y1 + x2*y2)", "the factor 2 of the cross term is missing: "
+                                                 "each square gives 2 (x_i b - y_i) x_i"),
+        ("(x1^2 + x2^2)*b - (x1*y1 + x2*y2)", "this is half the derivative: the chain rule "
+                                               "gives a factor 2 from each square"),
+    ],
 )
 
 register(

@@ -23,6 +23,10 @@ register(
          "the expectation is taken under p, the first argument.",
     sample_right="log(2)/2 + log(2/3)/2",
     sample_wrong="3*log(3)/4 - log(2)",
+    mistakes=[
+        ("3*log(3)/4 - log(2)", "that is KL(q || p): the arguments are swapped (the "
+                                "expectation is under p, the first argument)"),
+    ],
 )
 
 register(
@@ -57,4 +61,8 @@ register(
          " the average second moment of the components minus the squared mean.",
     sample_right="s^2 + a^2",
     sample_wrong="s^2",
+    mistakes=[
+        ("s^2", "s^2 is the variance of each component; the mixture is also spread by its "
+                "two means at -a and a"),
+    ],
 )

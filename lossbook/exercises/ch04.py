@@ -33,6 +33,9 @@ register(
     hint="H_2 = -(1/4) log2(1/4) - (3/4) log2(3/4), with log2(3/4) = log2(3) - 2.",
     sample_right="-(1/4)*log(1/4)/log(2) - (3/4)*log(3/4)/log(2)",
     sample_wrong=1,
+    mistakes=[
+        (1, "1 bit is the entropy of a fair coin; a biased coin has less"),
+    ],
 )
 
 register(
@@ -53,4 +56,8 @@ register(
     hint="solve (1/2) log(2 pi e sigma^2) = 0, that is 2 pi e sigma^2 = 1.",
     sample_right="1/sqrt(2*pi*e)",
     sample_wrong="1/sqrt(2*pi)",
+    mistakes=[
+        ("1/sqrt(2*pi)", "the factor e is missing: the differential entropy of N(0, sigma^2) "
+                         "is (1/2) log(2 pi e sigma^2)"),
+    ],
 )

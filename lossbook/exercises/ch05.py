@@ -22,6 +22,10 @@ register(
     hint="with a one-hot target only the correct class counts: the loss is -log q_c.",
     sample_right="-log(2/10)",
     sample_wrong="-log(7/10)",
+    mistakes=[
+        ("-log(7/10)", "that is -log of the largest probability; the loss uses the "
+                       "probability of the correct class, the second one"),
+    ],
 )
 
 register(
@@ -34,6 +38,10 @@ register(
          " N_k / N.",
     sample_right=[0.3, 0.5, 0.2],
     sample_wrong=[1 / 3, 1 / 3, 1 / 3],
+    mistakes=[
+        ([sp.Rational(1, 3)] * 3, "the uniform distribution ignores the counts; maximum "
+                                  "likelihood gives the observed frequencies"),
+    ],
 )
 
 register(
@@ -46,6 +54,10 @@ register(
     hint="H(p, q) = H(p) + KL(p || q) and KL >= 0 with equality at q = p: the minimum is H(p).",
     sample_right=1.5,
     sample_wrong=0,
+    mistakes=[
+        (0, "0 is the smallest KL(p || q); the cross-entropy is H(p) + KL(p || q), so its "
+            "minimum is H(p)"),
+    ],
 )
 
 register(
@@ -57,4 +69,8 @@ register(
          " N(0, 1), where E[X^2] = 1.",
     sample_right="log(2*pi)/2 + log(sigma) + 1/(2*sigma^2)",
     sample_wrong="log(2*pi*e*sigma^2)/2",
+    mistakes=[
+        ("log(2*pi*e*sigma^2)/2", "that is the entropy of N(0, sigma^2), the cross-entropy "
+                                  "of the model with itself; here the target is N(0, 1)"),
+    ],
 )
