@@ -1,14 +1,28 @@
 r"""Activations: sigmoid, log-sigmoid, softplus, log-sum-exp, softmax, log-softmax.
 
-Each function is written in the standard stable form: no exponential of a positive
-number is ever taken, so nothing overflows for finite input, and the small tails
-use ``log1p`` so nothing cancels. Accuracy (measured against mpmath in the tests):
-within 4 ulp in float64 and 6 ulp in float32 for the elementwise functions,
-subnormal results included.
+The elementwise functions use the standard stable forms: no exponential of a
+positive number, so nothing overflows for finite input, and ``log1p`` for the small
+tails, so nothing cancels; within 4 ulp in float64 and 6 ulp in float32 (measured
+against mpmath in the tests), subnormal results included.
+
+The row functions (log-sum-exp, softmax, log-softmax, and the cross-entropy
+kernels built on them) go one step further than the textbook "subtract the
+maximum" form, which is safe from overflow but not accurate: the rounding error
+of :math:`x_j - m` is multiplied by :math:`|x_j - m|` in the exponential (a
+softmax entry 40 below the maximum loses up to about 30 ulp, one 700 below up to
+about 500),
+and :math:`\log(1 + s)` rounds a small :math:`s` away (``logsumexp([0, -40])``
+gives 0 instead of :math:`4.25 \cdot 10^{-18}`). Here the maximum's term is kept
+apart and ``log1p`` taken of the others (:func:`_exp_rows`), the exponentials are
+taken of :math:`x` itself wherever nothing overflows or underflows, and only the
+other rows are shifted, with the shift's rounding error recovered by TwoSum.
+Measured against mpmath in every regime of the tests: within 8 ulp (at most
+about 3), float32 and float64.
 
 References: Goodfellow, Bengio and Courville, *Deep Learning* (2016), sections 3.10
 and 6.2.2; Blanchard, Higham and Higham, "Accurately computing the log-sum-exp and
-softmax functions", IMA J. Numer. Anal. 41 (2021).
+softmax functions", IMA J. Numer. Anal. 41 (2021); Knuth, *The Art of Computer
+Programming* vol. 2 (3rd ed., 1997), 4.2.2 (TwoSum).
 """
 
 from __future__ import annotations
