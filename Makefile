@@ -127,6 +127,7 @@ test: env-test chromium lint book
 
 bench: env-test
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/ulp_curves.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .ruff_cache

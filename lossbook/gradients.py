@@ -23,14 +23,7 @@ import numpy as np
 from ._args import class_args, elementwise_args
 from ._reduction import times
 from ._validation import as_float, check_fraction, check_positive, check_unit_interval
-from .activations import (
-    _as_rows,
-    _block_rows,
-    _shifted_exp_rows,
-    _special_rows,
-    sigmoid,
-    softmax,
-)
+from .activations import _BLOCK_BYTES, _as_rows, _rows_loop, sigmoid, softmax
 from .losses import class_weighted_target, drop_ignored, multiclass_margins
 
 __all__ = [
@@ -158,8 +151,43 @@ def binary_cross_entropy_grad(prob, target, reduction="mean", sample_weight=None
     return a.reduce.grad(_bce_grad_values(a.x, a.t))
 
 
-def _bce_logits_grad_values(z, t):
-    return sigmoid(z) - t
+def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray, scale=1) -> np.ndarray:
+    r"""``scale`` (a scalar: 1, or the mean's 1/N) times
+    :math:`\partial \ell / \partial z = \sigma(z) - t` per element, for float arrays
+    ``z``, ``t`` of one shape and dtype, in cache-sized blocks.
+
+    Written as :math:`(H(z) - t) \mp \sigma(-|z|)` with :math:`H(z) = [z \ge 0]`
+    (minus where :math:`z \ge 0`): :math:`\sigma(-|z|) = e/(1 + e)`,
+    :math:`e = e^{-|z|}`, is the small side of the sigmoid and is accurate to the
+    last bits, and :math:`H(z) - t` is exact or one rounding. So a confident correct
+    prediction (:math:`z = 40, t = 1`) gives :math:`-\sigma(-40)` to a few ulp
+    instead of 0. Where :math:`t` is close to :math:`\sigma(z)` the difference is
+    ill-conditioned in the inputs: there the error is a few ulp of
+    :math:`\max(t, \sigma(z))` (backward stable), not of the result.
+    """
+    shape = z.shape
+    z, t = z.reshape(-1), np.ascontiguousarray(t).reshape(-1)
+    out = np.empty_like(z)
+    step = _BLOCK_BYTES // z.dtype.itemsize
+    e, h = np.empty(min(step, z.size), z.dtype), np.empty(min(step, z.size), z.dtype)
+    with np.errstate(under="ignore", invalid="ignore"):
+        for start in range(0, z.size, step):
+            zb, tb, gb = z[start : start + step], t[start : start + step], out[start : start + step]
+            eb, hb = e[: len(zb)], h[: len(zb)]
+            np.abs(zb, out=eb)
+            np.negative(eb, out=eb)
+            np.exp(eb, out=eb)
+            np.add(eb, 1, out=gb)
+            eb /= gb  # sigma(-|z|)
+            pos = zb >= 0
+            np.multiply(pos, eb, out=hb)
+            eb -= hb
+            eb -= hb  # -sigma(-|z|) where z >= 0, +sigma(-|z|) elsewhere (exact)
+            np.subtract(pos, tb, out=gb)  # H(z) - t: 1 - t or -t
+            gb += eb
+            if scale != 1:
+                gb *= scale
+    return out.reshape(shape)
 
 
 def _bce_logits_pos_weight_grad_values(z, t, pos_weight):
@@ -176,42 +204,88 @@ def binary_cross_entropy_with_logits_grad(logits, target, pos_weight=None, reduc
     ``pos_weight`` :math:`w` the loss is :math:`w t \zeta(-z) + (1 - t) \zeta(z)` and
     the derivative :math:`(1 - t)\,\sigma(z) - w\,t\,\sigma(-z)`. Arguments as in
     :func:`lossbook.binary_cross_entropy_with_logits` (logits first, target second).
+    Computed without cancellation where :math:`t \in \{0, 1\}` (see
+    :func:`_bce_logits_grad_values`): ``z = 40, t = 1`` gives
+    :math:`-\sigma(-40) \approx -4.25 \cdot 10^{-18}`, not 0. For a soft target
+    close to :math:`\sigma(z)` the result is backward stable.
 
     >>> binary_cross_entropy_with_logits_grad([0.0, 800.0], [1.0, 1.0], reduction="none").tolist()
     [-0.5, 0.0]
+    >>> float(binary_cross_entropy_with_logits_grad(40.0, 1.0, reduction="sum"))
+    -4.248354255291589e-18
     """
     a = elementwise_args(logits, target, "logits", reduction, domain="target01",
                          sample_weight=sample_weight, pos_weight=pos_weight)
+    if a.pos_weight is None and not a.reduce.weighted():  # the mean's 1/N applied in-block
+        return _bce_logits_grad_values(a.x, a.t, a.reduce.factor())
     if a.pos_weight is None:
         return a.reduce.grad(_bce_logits_grad_values(a.x, a.t))
     return a.reduce.grad(_bce_logits_pos_weight_grad_values(a.x, a.t, a.pos_weight))
 
 
-def _softmax_ce_dist_grad(x, c):
-    r""":math:`\mathrm{softmax}(x) \sum_k c_k - c` per example (``c`` of ``x``'s shape)."""
-    return softmax(x) * c.sum(axis=-1, keepdims=True) - c
+def _softmax_ce_dist_grad(x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    r""":math:`\mathrm{softmax}(x) \sum_k c_k - c` per example (``c`` of ``x``'s shape,
+    non-negative: a distribution, or one times the class weights).
+
+    At the row's maximum :math:`a`, where a confident prediction has
+    :math:`p_a \approx 1`, the entry is computed from the others: with
+    :math:`C' = \sum_{k \ne a} c_k` and :math:`1 - p_a = \sum_{j \ne a} p_j`,
+    :math:`p_a \sum_k c_k - c_a = p_a C' - c_a (1 - p_a)`, so a one-hot target on the
+    maximum gives :math:`-\sum_{j \ne a} p_j` instead of the difference of two
+    numbers near 1. Elsewhere the result is ill-conditioned where
+    :math:`p_k \approx c_k`: backward stable there."""
+    rows, crows = _as_rows(x, -1)[0], _as_rows(np.broadcast_to(c, x.shape), -1)[0]
+    n, k = rows.shape
+    p = softmax(rows)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = p * crows.sum(axis=1, dtype=np.float64).astype(rows.dtype)[:, None] - crows
+        if k:
+            r, a = np.arange(n), rows.argmax(axis=1)
+            others = np.ones((n, k), dtype=bool)
+            others[r, a] = False
+            p_a = p[r, a].astype(np.float64)
+            rest_p = np.add.reduce(p, axis=1, where=others, dtype=np.float64)
+            rest_c = np.add.reduce(crows, axis=1, where=others, dtype=np.float64)
+            g[r, a] = p_a * rest_c - crows[r, a] * rest_p
+    return g.reshape(x.shape)
 
 
-def _softmax_ce_label_grad(x, labels, scale):
-    """``scale * (softmax(x) - onehot(labels))`` for class indices, in cache-sized
-    blocks of rows: the softmax is written straight into the output and ``scale``
-    subtracted at each label. ``scale`` is a scalar or one factor per example."""
+def _softmax_ce_label_grad(x: np.ndarray, labels: np.ndarray, scale) -> np.ndarray:
+    r"""``scale`` times :math:`\operatorname{softmax}(x) - \operatorname{onehot}(y)` for
+    class indices, in cache-sized blocks of rows: the softmax is written straight
+    into the output. ``scale`` is a scalar or one factor per example (flat, or of
+    shape ``x.shape[:-1]``).
+
+    With :math:`m = x_a` the row maximum and :math:`s = \sum_{j \ne a} e^{x_j - m}`
+    (``activations._exp_rows``), the softmax is :math:`e^{x_j - m}/(1 + s)`, and at
+    the maximum's own entry, where a confident correct prediction has
+    :math:`p_a \approx 1`,
+
+    .. math:: p_a - 1 = -\frac{s}{1 + s} = -\sum_{j \ne a} p_j,
+
+    never the difference of two numbers near 1 (which gives 0 instead of
+    :math:`-e^{-40}` for the row ``[0, -40]``). At a label that is not the maximum,
+    :math:`p_y \le 1/2` and :math:`p_y - 1` does not cancel."""
     rows, _ = _as_rows(x, -1)
+    n = len(rows)
+    f = np.asarray(scale, dtype=np.float64)
+    f = f.reshape(-1) if f.ndim else np.full(n, float(f))
+    r, y = np.arange(n), labels.reshape(-1).astype(np.intp)
     out = np.empty_like(rows)
-    k = rows.shape[1]
-    step = _block_rows(k, rows.itemsize)
-    per_row = np.ndim(scale) > 0
-    special = []
+    a, wy = np.zeros(n, dtype=np.intp), np.zeros(n)
+    t, em = np.zeros(n), np.ones(n)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        for start in range(0, len(rows), step):
-            block, dest = rows[start : start + step], out[start : start + step]
-            _, s = _shifted_exp_rows(block, dest)
-            special.extend(_special_rows(s, start))
-            np.divide(scale[start : start + step] if per_row else scale, s, out=s)
-            dest *= s[:, None]
-    for i in special:  # rows holding +-inf: the softmax's limit
-        out[i] = softmax(rows[i]) * (scale[i] if per_row else scale)
-    out[np.arange(len(rows)), labels.reshape(-1)] -= scale
+        for start, stop, ab, _, tb, eb in _rows_loop(rows, out, entries=True):
+            dest = out[start:stop]
+            wy[start:stop] = dest[r[: stop - start], y[start:stop]]  # before scaling
+            dest *= (f[start:stop] / (eb + tb)).astype(rows.dtype)[:, None]
+            a[start:stop], t[start:stop], em[start:stop] = ab, tb, eb
+        den = em + t  # p_j = w_j / den; p_a = em / den; p_a - 1 = -t / den
+        out[r, a] = f * em / den
+        out[r, y] = np.where(y == a, -f * t / den, f * (wy / den - 1))
+    for i in np.flatnonzero(~np.isfinite(rows[r, a])):  # +inf, all -inf, nan: the limit
+        out[i] = softmax(rows[i]) * f[i]
+        out[i, y[i]] -= f[i]
     return out.reshape(x.shape)
 
 
@@ -221,8 +295,9 @@ def softmax_cross_entropy_grad(logits, target, label_smoothing=0.0, weight=None,
     :math:`c = w \odot t` (the smoothed target times the class weights; that is
     :math:`\operatorname{softmax}(z) - t` for a distribution ``t`` and no weights).
     Integer labels without smoothing are handled in cache-sized blocks of rows: the
-    softmax is written straight into the output and the example's factor subtracted
-    at each label.
+    softmax is written straight into the output, and the entry of a confident
+    correct class, :math:`p_y - 1`, is computed as :math:`-\sum_{j \ne y} p_j`, so it
+    keeps its relative accuracy (see :func:`_softmax_ce_label_grad`).
 
     Arguments and keywords as in :func:`lossbook.softmax_cross_entropy` (logits
     first, target second); examples whose target is ``ignore_index`` get a zero
@@ -231,6 +306,8 @@ def softmax_cross_entropy_grad(logits, target, label_smoothing=0.0, weight=None,
 
     >>> softmax_cross_entropy_grad([[0.0, 0.0]], [1]).tolist()
     [[0.5, -0.5]]
+    >>> float(softmax_cross_entropy_grad([[0.0, -40.0]], [0], reduction="sum")[0, 0])
+    -4.248354255291589e-18
     """
     eps = check_fraction(label_smoothing, "label_smoothing")
     a = class_args(logits, target, "logits", reduction, sample_weight=sample_weight,

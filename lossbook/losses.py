@@ -35,7 +35,7 @@ import numpy as np
 from ._args import class_args, elementwise_args
 from ._reduction import times
 from ._validation import check_fraction, check_positive
-from .activations import _BLOCK_BYTES, _as_rows, _logsumexp_rows, log_softmax
+from .activations import _BLOCK_BYTES, _as_rows, _rows_stats, log_softmax
 
 __all__ = [
     "mse",
@@ -185,27 +185,41 @@ def binary_cross_entropy(prob, target, reduction="mean", sample_weight=None):
     return a.reduce(_bce_values(a.x, a.t))
 
 
-def _bce_logits_values(z, t):
-    """``max(z, 0) - t z + log1p(exp(-|z|))`` elementwise, in cache-sized blocks of
-    the flattened arrays; returns an array of ``z``'s shape."""
+def _bce_logits_values(z: np.ndarray, t: np.ndarray) -> np.ndarray:
+    r"""Per-element binary cross-entropy from logits (the ``"none"`` values before
+    weighting), for float arrays ``z`` and ``t`` of one shape and dtype; computed in
+    cache-sized blocks of the flattened arrays with scratch reused.
+
+    With :math:`\ell = \zeta(z) - t z` (softplus :math:`\zeta`), split into two parts
+    that are never negative for :math:`t \in [0, 1]`:
+
+    .. math:: \ell(z, t) = \operatorname{log1p}(e^{-|z|}) + (H(z) - t)\, z,
+              \qquad H(z) = [z \ge 0],
+
+    where :math:`(H(z) - t) z` is :math:`(1 - t) z` for :math:`z \ge 0` and
+    :math:`t |z|` for :math:`z < 0`. ``1 - t`` is the only rounding before the
+    product (exact for :math:`t \ge 1/2`, so :math:`t = 1 - 2^{-k}` loses nothing),
+    and adding two non-negative numbers cannot cancel: the result keeps a few ulp
+    of relative accuracy even where it is tiny, e.g. :math:`\ell(40, 1) = e^{-40}`
+    (the textbook form :math:`\max(z, 0) - t z + \ldots` returns 0 there).
+    """
     shape = z.shape
-    z, t = z.reshape(-1), t.reshape(-1)
+    z, t = z.reshape(-1), np.ascontiguousarray(t).reshape(-1)
     out = np.empty(z.size, dtype=z.dtype)
     step = _BLOCK_BYTES // z.dtype.itemsize
     b = np.empty(min(step, z.size), z.dtype)
-    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+    with np.errstate(**_QUIET):
         for start in range(0, z.size, step):  # cache-sized blocks, scratch reused
             zb, tb = z[start : start + step], t[start : start + step]
             ab, bb = out[start : start + step], b[: len(zb)]
             np.abs(zb, out=ab)
             np.negative(ab, out=ab)
             np.exp(ab, out=ab)
-            np.log1p(ab, out=ab)  # log1p(exp(-|z|))
-            np.multiply(tb, zb, out=bb)
-            ab -= bb
-            np.maximum(zb, 0, out=bb)
-            ab += bb  # max(z, 0) - t z + log1p(exp(-|z|))
-            if np.isnan(ab).any():  # rare: infinite logits give inf - inf; use the limit
+            np.log1p(ab, out=ab)  # log1p(exp(-|z|)), in (0, log 2]
+            np.subtract(zb >= 0, tb, out=bb)  # H(z) - t: 1 - t or -t
+            bb *= zb  # (H(z) - t) z >= 0
+            ab += bb
+            if np.isnan(ab).any():  # rare: infinite logits give 0 * inf; use the limit
                 _infinite_logit_limits(zb, tb, ab)
     return out.reshape(shape)
 
@@ -235,12 +249,15 @@ def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction=
                                      sample_weight=None):
     r"""Binary cross-entropy of :math:`p = \sigma(z)`, from the logit :math:`z`:
 
-    .. math:: \ell(z, t) = \zeta(z) - t z = \max(z, 0) - t z + \operatorname{log1p}(e^{-|z|})
+    .. math:: \ell(z, t) = \zeta(z) - t z
+              = \operatorname{log1p}(e^{-|z|}) + (H(z) - t)\, z, \quad H(z) = [z \ge 0]
 
     where :math:`\zeta` is softplus. No sigmoid is formed, so nothing rounds to 0
     or 1: ``z = -800, t = 1`` gives 800, not ``inf``. For :math:`t \in [0, 1]`
-    every term is non-negative. Elementwise, so it is also the multi-label loss
-    (one sigmoid per label).
+    both parts are non-negative, so nothing cancels and the value keeps a few ulp
+    of relative accuracy even when it is tiny (``z = 40, t = 1`` gives
+    :math:`e^{-40}`, not 0; see :func:`_bce_logits_values`). Elementwise, so it is
+    also the multi-label loss (one sigmoid per label).
 
     Arguments: ``logits`` (first) is the prediction :math:`z` (a logit, not a
     probability), ``target`` (second) the true label :math:`t \in [0, 1]`.
@@ -255,6 +272,8 @@ def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction=
     800.0
     >>> float(binary_cross_entropy_with_logits([-800.0], [1.0], pos_weight=3.0))
     2400.0
+    >>> float(binary_cross_entropy_with_logits([40.0], [1.0]))
+    4.248354255291589e-18
     """
     a = elementwise_args(logits, target, "logits", reduction, domain="target01",
                          sample_weight=sample_weight, pos_weight=pos_weight)
@@ -263,16 +282,25 @@ def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction=
     return a.reduce(_bce_logits_pos_weight_values(a.x, a.t, a.pos_weight))
 
 
-def _softmax_ce_label_values(x, labels):
-    """``logsumexp(x) - x_y`` per example for class indices, computed in cache-sized
-    blocks of rows without forming the log-softmax; shape ``x.shape[:-1]``."""
+def _softmax_ce_label_values(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    r"""Per-example softmax cross-entropy for class indices (the ``"none"`` values
+    before weighting), shape ``x.shape[:-1]``. With :math:`m = x_a` the row maximum
+    and :math:`s = \sum_{j \ne a} e^{x_j - m}` (``activations._exp_rows``),
+
+    .. math:: -\log \operatorname{softmax}(x)_y = (m - x_y) + \operatorname{log1p}(s),
+
+    two non-negative parts, so a confident correct row (:math:`y = a`, loss
+    :math:`\approx s`) keeps its relative accuracy instead of rounding to 0 (as
+    :math:`\operatorname{logsumexp}(x) - x_y` does). Rows are processed in
+    cache-sized blocks and the log-softmax is never formed."""
     rows, _ = _as_rows(x, -1)
-    lse = _logsumexp_rows(rows)
+    y = labels.reshape(-1)
+    _, m, s = _rows_stats(rows)
     with np.errstate(invalid="ignore"):
-        values = lse - picked(rows, labels)
-    for i in np.flatnonzero(lse == np.inf):  # a +inf logit: use the limit
-        values[i] = -log_softmax(rows[i])[labels.flat[i]]
-    return values.reshape(x.shape[:-1])
+        values = (m.astype(np.float64) - picked(rows, y)) + np.log1p(s)
+    for i in np.flatnonzero(~np.isfinite(m)):  # +inf, all -inf or nan: the limit
+        values[i] = -log_softmax(rows[i])[y[i]]
+    return values.astype(x.dtype).reshape(x.shape[:-1])
 
 
 def _softmax_ce_dist_values(x, c):
@@ -291,8 +319,12 @@ def softmax_cross_entropy(logits, target, label_smoothing=0.0, weight=None, igno
 
     Arguments: ``logits`` (first) is the prediction :math:`z`, ``target`` (second)
     the truth. An integer ``target`` holds class indices (shape ``logits.shape[:-1]``,
-    broadcasting allowed); then the loss is :math:`\operatorname{logsumexp}(z) - z_y`,
-    computed in cache-sized blocks of rows without forming the log-softmax. A
+    broadcasting allowed); then the loss is
+    :math:`(m - z_y) + \operatorname{log1p}(\sum_{j \ne a} e^{z_j - m})` with
+    :math:`m = z_a` the row maximum (see :func:`_softmax_ce_label_values`),
+    computed in cache-sized blocks of rows without forming the log-softmax; a
+    confident correct prediction keeps a few ulp of relative accuracy
+    (``[[0, -40, -41]]`` with label 0 gives :math:`5.81 \cdot 10^{-18}`, not 0). A
     floating ``target`` holds one distribution per example and must have exactly
     ``logits.shape`` (float labels are a ValueError: class indices need an integer
     dtype). Label smoothing :math:`\varepsilon` replaces :math:`t` by
@@ -316,6 +348,8 @@ def softmax_cross_entropy(logits, target, label_smoothing=0.0, weight=None, igno
     0.69314718056
     >>> round(float(softmax_cross_entropy(x, [0, -100], ignore_index=-100)), 12)
     0.69314718056
+    >>> float(softmax_cross_entropy([[0.0, -40.0, -41.0]], [0]))
+    5.811236444626578e-18
     """
     eps = check_fraction(label_smoothing, "label_smoothing")
     a = class_args(logits, target, "logits", reduction, sample_weight=sample_weight,

@@ -34,6 +34,7 @@ __all__ = [
     "plot_points",
     "mark_point",
     "figure_png",
+    "plot_decision_regions",
 ]
 
 #: A colour-blind-safe cycle (Okabe and Ito, 2008), readable in greyscale print
@@ -210,3 +211,44 @@ def figure_png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
+
+
+def plot_decision_regions(X, labels, predict, *, colors: Sequence[str], ax=None,
+                          class_names: Sequence[str] | None = None, resolution: int = 300,
+                          pad: float = 0.6, alpha: float = 0.16, xlabel: str | None = "$x_1$",
+                          ylabel: str | None = "$x_2$", title: str | None = None):
+    """Shade the plane by a classifier's decision and scatter the labelled points.
+
+    ``X`` has shape ``(n, 2)`` and ``labels`` integer classes ``0 .. K-1``;
+    ``predict(grid)`` is the caller's classifier: it maps an ``(m, 2)`` array of points
+    to ``m`` class indices. The grid spans the data with a margin ``pad``; region ``k``
+    and the points of class ``k`` get ``colors[k]`` (one marker shape a class, so the
+    classes stay apart in greyscale). Returns the Axes.
+    """
+    X = np.asarray(X, dtype=float)
+    labels = np.asarray(labels)
+    if X.ndim != 2 or X.shape[1] != 2 or labels.shape != (X.shape[0],):
+        raise ValueError(f"X must be (n, 2) and labels (n,); got {X.shape} and {labels.shape}")
+    k = int(labels.max()) + 1
+    if len(colors) < k:
+        raise ValueError(f"colors needs {k} entries, got {len(colors)}")
+    if ax is None:
+        _, ax = new_figure()
+    lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
+    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    decided = np.asarray(predict(np.column_stack([g1.ravel(), g2.ravel()])))
+    decided = decided.reshape(g1.shape)
+    from matplotlib.colors import ListedColormap
+
+    ax.contourf(g1, g2, decided, levels=np.arange(k + 1) - 0.5,
+                cmap=ListedColormap(list(colors[:k])), alpha=alpha)
+    ax.contour(g1, g2, decided, levels=np.arange(k) + 0.5, colors="black", linewidths=1.2)
+    markers = ("o", "s", "^", "D", "v", "P")
+    for c in range(k):
+        name = class_names[c] if class_names is not None else f"class {c}"
+        plot_points(X[labels == c, 0], X[labels == c, 1], ax=ax, color=colors[c],
+                    marker=markers[c % len(markers)], label=name)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    return _finish(ax, xlabel, ylabel, title)

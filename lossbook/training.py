@@ -66,6 +66,7 @@ from ._validation import (
     check_choice,
     check_count,
     check_fraction,
+    check_pm1,
     check_positive,
     check_rows,
 )
@@ -632,3 +633,93 @@ def regression_with_outliers(n: int = 60, n_outliers: int = 6, shift: float = 15
     y = clean + 0.3 * rng.standard_normal(n)
     y[np.argsort(x)[n - k:]] += shift
     return RegressionData(x, y, clean, clean, np.full(n, 0.3))
+
+
+# ------------------------------------------------------ the linear SVM (hinge loss)
+
+
+@dataclass(frozen=True)
+class HingeObjective(Objective):
+    r"""The L2-regularised hinge objective of a linear score :math:`s = x^\top w + b`:
+
+    .. math:: J(w, b) = \frac{\lambda}{2}\lVert w\rVert^2
+              + \frac1n \sum_{i=1}^{n} \max(0,\ 1 - t_i s_i),
+              \qquad t_i \in \{-1, +1\}
+
+    (the bias is not penalised). ``value_and_grad`` gives a *subgradient*: the hinge
+    term contributes :math:`-t_i x_i / n` for every example with margin
+    :math:`t_i s_i < 1` (:func:`lossbook.hinge_grad`, 0 at the kink), the penalty
+    :math:`\lambda w`. ``predict`` returns the scores; ``logit_gap`` the mean margin
+    :math:`t_i s_i`. Build one with :func:`hinge_objective`.
+    """
+
+    lam: float = 0.0
+
+    def value(self, params: dict) -> float:
+        return self.value_and_grad(params)[0]
+
+    def value_and_grad(self, params: dict):
+        s = (self.X @ params["W"] + params["b"])[:, 0]
+        t = self.target
+        W = params["W"]
+        value = float(L.hinge(s, t, reduction="mean")) + self.lam / 2 * float(np.sum(W * W))
+        g = G.hinge_grad(s, t, reduction="mean")
+        return value, {"W": self.X.T @ g[:, None] + self.lam * W, "b": np.array([g.sum()])}
+
+    def logit_gap(self, params: dict) -> float:
+        return float(np.mean(self.target * self.preactivations(params)[:, 0]))
+
+
+def hinge_objective(X, y, *, lam: float = 0.01) -> HingeObjective:
+    r"""The objective of :class:`HingeObjective` for inputs ``X`` ``(n, d)`` and labels
+    ``y`` ``(n,)`` in {-1, +1}; ``lam`` :math:`\lambda \ge 0`. Parameters ``W``
+    ``(d, 1)`` and ``b`` ``(1,)``."""
+    X = as_matrix(X, "X")
+    t = as_float(y, "y").astype(np.float64, copy=False)
+    if t.ndim != 1:
+        raise ValueError(f"y must be 1-d (one label per example); got shape {t.shape}")
+    check_rows(t, X.shape[0], "y", "X")
+    check_pm1(t, "y")
+    lam = float(lam)
+    if not (np.isfinite(lam) and lam >= 0):
+        raise ValueError(f"lam must be a finite number >= 0, got {lam}")
+    return HingeObjective("linear", "hinge", X, t, 1, True, {}, {}, lam)
+
+
+def linear_svm(X, y, *, lam: float = 0.01, lr: float = 1.0, steps: int = 2000,
+               init=None) -> TrainResult:
+    r"""A linear support vector machine: minimise the L2-regularised hinge objective
+    (:class:`HingeObjective`) by subgradient descent from :math:`w = 0, b = 0`,
+
+    .. math:: \theta_{k+1} = \theta_k - \frac{\eta}{\sqrt{k + 1}}\, g_k ,
+
+    with :math:`g_k` the subgradient at :math:`\theta_k` and :math:`\eta` = ``lr``.
+    A subgradient step need not lower :math:`J`, so the result's ``params`` are the
+    iterate with the smallest :math:`J` seen (``losses`` and ``grad_norms`` record
+    every iterate, as for :func:`gradient_descent`; ``losses.min()`` is the value at
+    ``params``). The minimiser is the soft-margin SVM with :math:`C = 1/(\lambda n)`.
+
+    Shapes: ``X`` ``(n, d)``; ``y`` ``(n,)`` in {-1, +1}; ``params["W"]`` ``(d, 1)``,
+    ``params["b"]`` ``(1,)``; ``predict`` gives the scores ``(n,)``.
+
+    References: Cortes and Vapnik, "Support-vector networks", Machine Learning 20
+    (1995); Shalev-Shwartz et al., "Pegasos", Math. Programming 127 (2011).
+    """
+    obj = hinge_objective(X, y, lam=lam)
+    lr = check_positive(lr, "lr")
+    steps = check_count(steps, "steps")
+    theta = initial_params(obj, init)
+    losses, norms, gaps = np.empty(steps + 1), np.empty(steps + 1), np.empty(steps + 1)
+    best, best_value = theta, np.inf
+    for it in range(steps + 1):
+        value, grads = obj.value_and_grad(theta)
+        losses[it] = value
+        norms[it] = np.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
+        gaps[it] = obj.logit_gap(theta)
+        if value < best_value:
+            best, best_value = theta, value
+        theta = {k: theta[k] - lr / np.sqrt(it + 1) * grads[k] for k in theta}
+    return TrainResult(best, losses, norms, gaps, obj, lr)
+
+
+__all__ += ["HingeObjective", "hinge_objective", "linear_svm"]

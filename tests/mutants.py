@@ -17,7 +17,9 @@ import random
 
 import sympy as sp
 
-from lossbook.derivation import Derivation, Step, _apply_constraints, _attempt, _evaluate, _points
+from lossbook.derivation import Derivation, Step, _apply_constraints, _attempt, _evaluate
+from lossbook.derivation.instances import sized_instances
+from lossbook.derivation.search import sample_points
 
 
 def mutants(step: Step):
@@ -79,13 +81,15 @@ def is_false(d: Derivation, index: int, mutant, points: int = 2,
                 return True
             continue
         rel = "=" if step.relation in ("=", "d/dx") else step.relation
-        symbols = a.free_symbols | b.free_symbols
-        for scale in (2.0, 8.0):
-            for p in _points(symbols, subs, rng, points, scale=scale):
-                va, vb = _evaluate(a, p), _evaluate(b, p)
-                if va is None or vb is None:
-                    continue
-                tol = 1e-9 * (1 + abs(va) + abs(vb))
-                if {"=": abs(va - vb) > tol, "<=": va > vb + tol, ">=": va < vb - tol}[rel]:
-                    return True
+        # points satisfying every assumption (a size still symbolic is made concrete)
+        for sized in sized_instances(inst, limit=3):
+            for scale in (2.0, 8.0):
+                for p in sample_points(sized, rng, points, scale=scale):
+                    va, vb = _evaluate(sized.a, p), _evaluate(sized.b, p)
+                    if va is None or vb is None:
+                        continue
+                    tol = 1e-9 * (1 + abs(va) + abs(vb))
+                    if {"=": abs(va - vb) > tol, "<=": va > vb + tol,
+                            ">=": va < vb - tol}[rel]:
+                        return True
     return False

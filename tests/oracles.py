@@ -236,37 +236,54 @@ def _finite_row(row):
     return [to_mp(v) for v in np.ravel(row)]
 
 
+def lse_parts(xs):
+    """``(m, a, s)`` of a list of finite-or-(-inf) mpf: ``m = xs[a]`` the first maximum and
+    ``s = sum_{j != a} exp(x_j - m)``, so that ``logsumexp = m + log1p(s)`` exactly.
+
+    Keeping the maximum's term (1) out of ``s`` matters even here: ``log(1 + s)`` at 50
+    digits would round an ``s`` below 1e-50 away (rows such as [800, 0])."""
+    m = max(xs)
+    a = xs.index(m)
+    s = MP.fsum(MP.exp(v - m) for j, v in enumerate(xs) if j != a and not MP.isinf(v))
+    return m, a, s
+
+
 def logsumexp(row):
     xs = _finite_row(row)
     if any(is_nan(v) for v in xs):
         return NAN
     if any(MP.isinf(v) and v > 0 for v in xs):
         return INF
-    xs = [v for v in xs if not MP.isinf(v)]
-    if not xs:
+    if not xs or all(MP.isinf(v) for v in xs):
         return -INF
-    m = max(xs)
-    return m + MP.log(MP.fsum(MP.exp(v - m) for v in xs))
+    m, _, s = lse_parts(xs)
+    return m + MP.log1p(s)
 
 
 def log_softmax(row):
-    """Exact log-softmax of a row of finite values (limits for ±inf as in API.md)."""
+    """Exact log-softmax of a row of finite values (limits for ±inf as in API.md):
+    ``(x_j - m) - log1p(s)``, see :func:`lse_parts`."""
     xs = _finite_row(row)
     if any(is_nan(v) for v in xs):
         return [NAN] * len(xs)
     n_pinf = sum(1 for v in xs if MP.isinf(v) and v > 0)
     if n_pinf == 1:
         return [mpf(0) if (MP.isinf(v) and v > 0) else -INF for v in xs]
-    if n_pinf > 1:
+    if n_pinf > 1 or all(MP.isinf(v) for v in xs):  # two +inf, or all -inf: no limit
         return [NAN] * len(xs)
-    lse = logsumexp(row)
-    if MP.isinf(lse):  # all -inf: no limit
-        return [NAN] * len(xs)
-    return [(-INF if MP.isinf(v) else v - lse) for v in xs]
+    m, _, s = lse_parts(xs)
+    lg = MP.log1p(s)
+    return [(-INF if MP.isinf(v) else (v - m) - lg) for v in xs]
 
 
 def softmax(row):
-    return [(v if is_nan(v) else (mpf(0) if MP.isinf(v) else MP.exp(v))) for v in log_softmax(row)]
+    """Exact softmax: ``exp(x_j - m) / (1 + s)`` (limits as in :func:`log_softmax`)."""
+    xs = _finite_row(row)
+    ls = log_softmax(row)
+    if any(is_nan(v) for v in ls) or any(MP.isinf(v) and v > 0 for v in xs):
+        return [v if is_nan(v) else (mpf(0) if MP.isinf(v) else MP.exp(v)) for v in ls]
+    m, _, s = lse_parts(xs)
+    return [mpf(0) if MP.isinf(v) else MP.exp(v - m) / (1 + s) for v in xs]
 
 
 def rows_apply(f, x, axis=-1, out_scalar=False):
@@ -307,6 +324,12 @@ def cross_entropy(p, q, base=None):
 
 
 def kl_divergence(p, q, base=None):
+    """Sum of p (log p - log q); at 100 digits, as the terms cancel when q -> p."""
+    with MP.workdps(100):
+        return +_kl_divergence(p, q, base)
+
+
+def _kl_divergence(p, q, base):
     ps, qs = _finite_row(p), _finite_row(q)
     terms = []
     for a, b in zip(ps, qs, strict=True):
@@ -476,9 +499,16 @@ def hinge_grad1(s, t):
 
 
 def softmax_ce_grad_row(logits_row, target, label_smoothing=0.0):
+    """softmax - t; at a finite row's maximum a, p_a - t_a = (1 - t_a) - sum_{j != a} p_j
+    (p_a alone rounds to 1 at 50 digits once the others are below 1e-50)."""
     sm = softmax(logits_row)
     t = smoothed_target(len(sm), target, label_smoothing)
-    return [a - b for a, b in zip(sm, t, strict=True)]
+    g = [a - b for a, b in zip(sm, t, strict=True)]
+    xs = _finite_row(logits_row)
+    if all(MP.isfinite(v) for v in xs) and xs:
+        a = lse_parts(xs)[1]
+        g[a] = (1 - t[a]) - MP.fsum(v for j, v in enumerate(sm) if j != a)
+    return g
 
 
 def multiclass_hinge_grad_row(scores_row, label, margin=1.0):

@@ -256,6 +256,9 @@ def test_the_appendix_shows_every_entry_with_its_anchor():
 def test_render_quote_prose_and_formula():
     assert render.quote(r"It is $$x_t$$ [[link]]") == r"> It is $x_t$ \[\[link\]\]"
     assert render.quote(r"\frac{a}{b}") == "> $$\n> \\frac{a}{b}\n> $$"
+    link = "see [x](https://a.b/c_(d))"
+    assert render.quote(link) == f"> ```text\n> {link}\n> ```"
+    assert render.quote("insert plot_here") == r"> insert plot\_here"
     both = render.quote(r"one $$a$$ … \beta")
     assert "[...]" in both and both.startswith("> one $a$")
     with pytest.raises(ValueError, match="unbalanced"):

@@ -297,3 +297,52 @@ def test_skewed_data_mean_and_median_are_as_stated():
 def test_bad_input_is_named(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+# ------------------------------------------------------------------- the linear SVM
+
+
+def test_hinge_objective_subgradient_matches_finite_differences_off_the_kinks():
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(15, 3))
+    t = np.where(rng.uniform(size=15) < 0.5, -1, 1)
+    obj = T.hinge_objective(X, t, lam=0.3)
+    params = {"W": rng.normal(size=(3, 1)), "b": np.array([0.2])}
+    margins = t * obj.preactivations(params)[:, 0]
+    assert np.min(np.abs(margins - 1)) > 1e-3  # no example at a kink: J is smooth here
+    _flat_check(obj, params)
+    assert obj.logit_gap(params) == pytest.approx(margins.mean())
+
+
+def test_linear_svm_solves_the_soft_margin_problem():
+    from sklearn.svm import SVC
+
+    X, y = T.blobs(centers=((-1.5, -1.0), (1.5, 1.0)), n_per_class=20, spread=0.7, seed=3)
+    t = 2 * y - 1
+    lam = 0.01
+    r = T.linear_svm(X, t, lam=lam, lr=1.0, steps=3000)
+    ref = SVC(kernel="linear", C=1 / (lam * len(t)), tol=1e-12).fit(X, t)
+    best = r.objective.value({"W": ref.coef_.T, "b": ref.intercept_})
+    assert r.objective.value(r.params) == r.losses.min()
+    assert 0 <= r.losses.min() - best < 1e-5
+    np.testing.assert_allclose(r.params["W"][:, 0], ref.coef_[0], atol=2e-3)
+    np.testing.assert_allclose(r.params["b"], ref.intercept_, atol=2e-3)
+    # separable data, lam small enough: every margin >= 1 up to the solver's accuracy,
+    # and the support vectors of the reference sit on the margin
+    margins = t * r.predict()
+    assert margins.min() > 1 - 5e-3
+    np.testing.assert_allclose(margins[ref.support_], 1.0, atol=5e-3)
+    again = T.linear_svm(X, t, lam=lam, lr=1.0, steps=3000)
+    np.testing.assert_array_equal(r.losses, again.losses)
+
+
+def test_linear_svm_bad_input_is_named():
+    X = np.ones((4, 2))
+    with pytest.raises(ValueError, match=r"y must hold labels in \{-1, \+1\}"):
+        T.linear_svm(X, [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="lam must be"):
+        T.linear_svm(X, [1, -1, 1, -1], lam=-1.0)
+    with pytest.raises(ValueError, match="one row per example"):
+        T.linear_svm(X, [1, -1, 1])
+    with pytest.raises(ValueError, match="lr must be"):
+        T.linear_svm(X, [1, -1, 1, -1], lr=0)

@@ -36,8 +36,7 @@ one), ``mse.softmax-grad`` (the squared error's gradient carries a factor :math:
 Statements over the dimension n that SymPy cannot prove for a symbolic n are checked
 for every n in a stated range (and every index value) and labelled so; steps SymPy proves
 for symbolic n are labelled symbolic. The sources' errors on these topics are in
-:mod:`lossbook.errata` (module ``ch07``); the functions ``source_*`` below are the
-sources' versions that those entries refute.
+:mod:`lossbook.errata.ch07`, each with a check that refutes the source's version.
 
 References: Heinzer (2020), "Generalizing to multiple classes" and "Numerical
 stability"; the flash-card deck (001), "softmax function" and "relationship to the
@@ -50,7 +49,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..derivation import EXP_LE_ONE, Derivation, claim, rejects
+from ..derivation import EXP_LE_ONE, Derivation, claim
 from ..symbolic import LogSumExp, MaxOver, Sigmoid, Softmax, sums_to_one
 from ._display import Abbrev, InOrder, Paren, SoftmaxAt, Times
 
@@ -75,8 +74,8 @@ def _sum(body, index=k, upper=n):
 
 
 def s_(index):
-    r""":math:`s_i = \operatorname{softmax}(z)_i`."""
-    return Softmax(z, index, n)
+    r""":math:`s_i = \operatorname{softmax}(z)_i`, shown as :math:`s_i` (the chapter's name)."""
+    return Abbrev(sp.Symbol(f"s_{index}"), Softmax(z, index, n))
 
 
 # ------------------------------------------------------------- the categorical model
@@ -114,7 +113,7 @@ def softmax_shift() -> Derivation:
         .step(sp.Mul(sp.exp(a), sp.exp(z[i]), sp.Pow(sp.Mul(sp.exp(a), total, evaluate=False),
                                                       -1, evaluate=False), evaluate=False),
               "the constant $e^{a}$ comes out of the sum", n=N_RANGE)
-        .step(s_(i), "cancel $e^{a}$", n=N_RANGE)
+        .step(Softmax(z, i, n), "cancel $e^{a}$", n=N_RANGE)
     )
 
 
@@ -124,7 +123,7 @@ def softmax_shift() -> Derivation:
 def softmax_jacobian() -> Derivation:
     total = _sum(sp.exp(z[k]))
     return (
-        Derivation(sp.Derivative(s_(i), z[j]), name="softmax.jacobian")
+        Derivation(sp.Derivative(Softmax(z, i, n), z[j]), name="softmax.jacobian")
         .step(sp.Derivative(sp.exp(z[i]) / total, z[j]), "definition of the softmax",
               n=N_RANGE)
         .step(InOrder(Times(sp.KroneckerDelta(i, j), sp.exp(z[i]), total),
@@ -444,294 +443,3 @@ def mse_softmax_vanishing() -> Derivation:
         .step(-4 * sp.exp(-2 * t), r"the bracket tends to $-2$ and $s_1 \approx e^{-2t}$",
               relation="~", limit=(t, sp.oo), approx="ratio")
     )
-
-
-# ------------------------------------------------------- the sources' versions (errata)
-# Each function returns True iff the source's statement is refuted (a value at a point
-# that satisfies the source's assumptions, a limit, or a malformed formula) and the
-# correction agrees with the truth. The entries that use them are in
-# lossbook/errata/ch07.py.
-
-def _explicit_softmax(values):
-    exps = [sp.exp(v) for v in values]
-    return [e / sp.Add(*exps) for e in exps]
-
-
-Z3 = sp.symbols("z_1:4", real=True)
-POINT = {Z3[0]: sp.Rational(1, 2), Z3[1]: -1, Z3[2]: 2}
-
-
-def _ce_gradient(target, entry):
-    """d/dz_entry of -sum_k y_k log softmax(z)_k, three classes, at POINT (exact)."""
-    s = _explicit_softmax(Z3)
-    loss = -sp.Add(*[t_ * sp.log(s_k) for t_, s_k in zip(target, s, strict=True)])
-    return sp.diff(loss, Z3[entry]).subs(POINT), [v.subs(POINT) for v in s]
-
-
-def source_lse_max_exp() -> bool:
-    # 000: log sum_k exp(y_k) ~ max_k exp(x_k). With the largest entry m and the others t
-    # below it, log-sum-exp minus e^m tends to m - e^m, never 0; minus m it tends to 0.
-    return rejects(lambda: Derivation(_lse_with_gap()).step(
-        sp.exp(m), "as stated in the source", relation="~", limit=(t, sp.oo), n=N_RANGE))
-
-
-def source_quotient_power() -> bool:
-    # 001, derivative of the softmax: the last term divided by (sum)^(-2), i.e. multiplied
-    # by (sum)^2, instead of divided by (sum)^2.
-    total = _sum(sp.exp(z[k]))
-    return rejects(lambda: Derivation(sp.Derivative(s_(i), z[j])).step(
-        s_(j) * sp.KroneckerDelta(i, j) + (-sp.exp(z[i]) / total**-2) * sp.exp(z[j]),
-        "as stated in the source", n=N_RANGE))
-
-
-def source_swapped_index() -> bool:
-    # 001, cross-entropy gradient: d softmax_i / d z_j written as s_j (delta_ij - s_j).
-    return rejects(lambda: Derivation(sp.Derivative(s_(i), z[j])).step(
-        s_(j) * (sp.KroneckerDelta(i, j) - s_(j)), "as stated in the source", n=N_RANGE))
-
-
-def source_final_index() -> bool:
-    # 001 ends the cross-entropy gradient with "y_hat_j - y_i": i is the summation index
-    # of the lines before, so the stated result depends on a variable that is gone. For
-    # three classes, the one-hot target of class 1 and j = 1, the reading i = 2 gives
-    # s_1 - 0 while the gradient is s_1 - 1; y_hat_j - y_j is right for every j.
-    target = (1, 0, 0)
-    ok = True
-    for entry in range(3):
-        grad, s = _ce_gradient(target, entry)
-        stated = [s[entry] - target[other] for other in range(3) if other != entry]
-        ok = ok and sp.simplify(grad - (s[entry] - target[entry])) == 0
-        ok = ok and any(sp.simplify(grad - v) != 0 for v in stated)
-    return ok
-
-
-def source_softmax_opening() -> bool:
-    # 001 opens the softmax derivative with the product rule, but differentiates
-    # (sum)^(-2) where the function is (sum)^(-1) (and leaves out the d in the numerator).
-    # Read as written, at z = (1/2, -1, 2), i = 1, j = 2 the line differs from the
-    # derivative; with (sum)^(-1) it agrees.
-    total = sp.Add(*[sp.exp(v) for v in Z3])
-    zi, zj = Z3[0], Z3[1]
-
-    def product_rule(power):
-        return sp.diff(sp.exp(zi), zj) / total + sp.exp(zi) * sp.diff(total ** power, zj)
-
-    truth = sp.diff(sp.exp(zi) / total, zj)
-    return (sp.simplify((product_rule(-2) - truth).subs(POINT)) != 0
-            and sp.simplify(product_rule(-1) - truth) == 0)
-
-
-def brackets_balance(tex: str) -> int:
-    """Opening minus closing round brackets of a formula (``\\big(`` counts as one)."""
-    return tex.count("(") - tex.count(")")
-
-
-#: The first two lines of 000's softmax derivation, as written.
-SOURCE_000_SOFTMAX_LINES = (r"\log\big(\hat{P}(z=i \mid x))\big) &= y_i",
-                            r"\hat{P}(z=i \mid x)) &= \exp(y_i)")
-
-
-def source_softmax_notation() -> bool:
-    # Each of the two lines closes one bracket more than it opens.
-    corrected = (r"\log \hat{P}(z=i \mid x) &= y_i", r"\hat{P}(z=i \mid x) &= \exp(y_i)")
-    return (all(brackets_balance(line) == -1 for line in SOURCE_000_SOFTMAX_LINES)
-            and all(brackets_balance(line) == 0 for line in corrected))
-
-
-def source_unstated_k_ne_i() -> bool:
-    # 002: d y_i / d z_k = -y_i y_k, stated with no condition on k. It differentiates
-    # e^{z_i} as a constant, which is right only for k != i: at k = i the derivative is
-    # y_i (1 - y_i), and at z = (1/2, -1, 2) the stated form differs from it.
-    s = _explicit_softmax(Z3)
-    ok = True
-    for row in range(3):
-        for col in range(3):
-            truth = sp.diff(s[row], Z3[col]).subs(POINT)
-            stated = (-s[row] * s[col]).subs(POINT)
-            same = sp.simplify(truth - stated) == 0
-            ok = ok and (same if row != col else not same)
-    return ok
-
-
-def source_lse_term_saturation() -> bool:
-    # 000: "the last term [log sum exp] depends directly on y_i ... Hence the loss function
-    # can not saturate". The last term's slope in y_1 is s_1, which tends to 0 as
-    # y_1 -> -oo (two classes, y_2 = 0): it saturates. The first term, -y_1, has slope -1
-    # everywhere; that term is the one that cannot saturate.
-    y1 = sp.Symbol("y_1", real=True)
-    last = sp.log(sp.exp(y1) + 1)
-    return (sp.limit(sp.diff(last, y1), y1, -sp.oo) == 0
-            and sp.limit(sp.diff(last, y1), y1, sp.oo) == 1 and sp.diff(-y1, y1) == -1)
-
-
-def source_softmax_loss_softplus() -> bool:
-    # 000: if the true class i has the largest logit, "the loss simplifies to
-    # zeta(y_i) - y_i ~ 0". For y = (-10, -20) and i = 1 the loss is
-    # log(1 + e^-10) = 4.5e-5, but zeta(y_1) - y_1 = zeta(10) = 10.00005.
-    logits = (-10, -20)
-    loss = sp.log(sp.exp(logits[0]) + sp.exp(logits[1])) - logits[0]
-    stated = sp.log(1 + sp.exp(logits[0])) - logits[0]
-    return bool(sp.N(loss) < 1e-4 and sp.N(stated) > 10)
-
-
-def source_sigmoid_no_shift() -> bool:
-    # 000: shift invariance "does not apply to the sigmoid function". It does:
-    # sigma(x) = softmax(x, 0)_1, and shifting the pair by any a leaves it unchanged; the
-    # shifts a = x and a = 0 give exactly the two forms the source lists.
-    pair = _explicit_softmax([x - a, -a])[0]
-    sig = 1 / (1 + sp.exp(-x))
-    forms = (pair.subs(a, x), pair.subs(a, 0))
-    return (sp.simplify(pair - sig) == 0
-            and sp.simplify(forms[0] - 1 / (1 + sp.exp(-x))) == 0
-            and sp.simplify(forms[1] - sp.exp(x) / (1 + sp.exp(x))) == 0)
-
-
-ERRATA = [
-    dict(
-        id="000-lse-max-exp",
-        source="000",
-        section="Generalizing to multiple classes",
-        stated=r"$$\log(\sum_{k=1}^n \exp(y_k)) \approx \max_k(\exp(x_k))$$",
-        correction=r"$\log \sum_{k=1}^n \exp(y_k) \approx \max_k y_k$ (the maximum of the "
-                   r"logits, not of their exponentials, and $y$ throughout): "
-                   r"$\max_k y_k \le \log\sum_k e^{y_k} \le \max_k y_k + \log n$.",
-        grade="meaning",
-        chapter="ch07",
-        claim="lse.max-limit",
-        ref="sec-logsumexp",
-        check=source_lse_max_exp,
-    ),
-    dict(
-        id="000-lse-term-saturation",
-        source="000",
-        section="Generalizing to multiple classes",
-        stated=r"Notice that the last term depends directly on the value of $$y_i$$, our "
-               r"model output. Hence the loss function can not saturate",
-        correction=r"It is the *first* term, $-y_i$, that is linear in the correct logit: "
-                   r"its slope is $-1$ whatever the logits, so it cannot saturate. The last "
-                   r"term's slope in $y_i$ is $s_i$, which tends to 0 or 1.",
-        grade="meaning",
-        chapter="ch07",
-        claim="ce.log-softmax",
-        ref="sec-softmax-saturation",
-        check=source_lse_term_saturation,
-    ),
-    dict(
-        id="000-softmax-loss-softplus",
-        source="000",
-        section="Generalizing to multiple classes",
-        stated=r"then the loss simplifies to $$ \zeta(y_i)- y_i \approx 0$$",
-        correction=r"The loss is $\log\sum_k e^{y_k} - y_i$, close to 0 when $y_i$ is much "
-                   r"larger than the other logits. $\zeta(y_i) - y_i = \zeta(-y_i)$ is a "
-                   r"different number: for $y = (-10, -20)$, $i = 1$, the loss is "
-                   r"$4.5 \cdot 10^{-5}$ but $\zeta(y_1) - y_1 = 10.00005$.",
-        grade="meaning",
-        chapter="ch07",
-        claim="ce.log-softmax",
-        ref="sec-softmax-saturation",
-        check=source_softmax_loss_softplus,
-    ),
-    dict(
-        id="000-softmax-notation",
-        source="000",
-        section="Generalizing to multiple classes",
-        stated=SOURCE_000_SOFTMAX_LINES[0] + r" \\ " + SOURCE_000_SOFTMAX_LINES[1],
-        correction=r"$\log \hat P(z = i \mid x) = y_i$ and $\hat P(z = i \mid x) = "
-                   r"\exp(y_i)$: each line closes one bracket more than it opens.",
-        grade="typo",
-        chapter="ch07",
-        claim="ce.log-softmax",
-        ref="sec-categorical-model",
-        check=source_softmax_notation,
-    ),
-    dict(
-        id="000-sigmoid-shift",
-        source="000",
-        section="Numerical stability",
-        stated=r"This does not apply to the sigmoid function, as it also contains terms "
-               r"which are not exponentiated.",
-        correction=r"It applies: $\sigma(x) = \operatorname{softmax}(x, 0)_1$ (the 1 in "
-                   r"$1 + e^{x}$ is $e^{0}$), and shifting the pair $(x, 0)$ by its maximum "
-                   r"gives exactly the two forms the source lists next: "
-                   r"$1/(1 + e^{-x})$ for $x \ge 0$, $e^{x}/(1 + e^{x})$ for $x < 0$.",
-        grade="meaning",
-        chapter="ch07",
-        claim="sigmoid.max-shift",
-        ref="sec-stable-softmax",
-        check=source_sigmoid_no_shift,
-    ),
-    dict(
-        id="001-softmax-opening",
-        source="001",
-        section="derivative of the softmax",
-        stated=r"\exp{(Z_{i})}\frac{\left(\sum_{k} \exp{(Z_{k})}\right)^{-2}}{\partial Z_j}",
-        correction=r"The product rule's second term is $e^{Z_i}\,\partial\bigl(\sum_k "
-                   r"e^{Z_k}\bigr)^{-1}/\partial Z_j = -e^{Z_i} e^{Z_j}/\bigl(\sum_k "
-                   r"e^{Z_k}\bigr)^{2}$: the function differentiated is the power $-1$ (the "
-                   r"$-2$ belongs to its derivative), and the numerator lacks its "
-                   r"$\partial$. The first line of the derivation is also repeated verbatim.",
-        grade="typo",
-        chapter="ch07",
-        claim="softmax.jacobian",
-        ref="sec-softmax-jacobian",
-        check=source_softmax_opening,
-    ),
-    dict(
-        id="001-softmax-quotient-power",
-        source="001",
-        section="derivative of the softmax",
-        stated=r"\frac{-\exp{(Z_{i})}}{\left(\sum_{k} \exp{(Z_{k})}\right)^{-2}} \exp{(Z_{j})}",
-        correction=r"$-\frac{e^{Z_i}\, e^{Z_j}}{(\sum_k e^{Z_k})^{2}}$: divided by the "
-                   r"square of the sum, not by its power $-2$ (which multiplies by the "
-                   r"square); the next line has the right value $-s_j s_i$.",
-        grade="typo",
-        chapter="ch07",
-        claim="softmax.jacobian",
-        ref="sec-softmax-jacobian",
-        check=source_quotient_power,
-    ),
-    dict(
-        id="001-softmax-jacobian-swapped",
-        source="001",
-        section="relationship to the softmax function",
-        stated=r"&=  \hat y_j (\mathrm{I} \left[i=j\right]- \hat y_j)  \\",
-        correction=r"$\partial \hat y_i/\partial z_j = \hat y_i(\delta_{ij} - \hat y_j)$: "
-                   r"the first factor carries the index $i$ of the output. The two agree on "
-                   r"the diagonal only; the gradient derivation that uses the stated form "
-                   r"does not arrive at $\hat y_j - y_j$.",
-        grade="meaning",
-        chapter="ch07",
-        claim="softmax.jacobian",
-        ref="sec-softmax-jacobian",
-        check=source_swapped_index,
-    ),
-    dict(
-        id="001-softmax-index",
-        source="001",
-        section="relationship to the softmax function",
-        stated=r"&= \hat y_j - y_i  \\",
-        correction=r"$\partial \ell/\partial z_j = \hat y_j - y_j$: after the sum over $i$ "
-                   r"no $i$ is left. For three classes, target class 1 and $j = 1$, reading "
-                   r"$i = 2$ gives $\hat y_1 - 0$ instead of $\hat y_1 - 1$.",
-        grade="typo",
-        chapter="ch07",
-        claim="ce.jacobian-route",
-        ref="sec-ce-gradient",
-        check=source_final_index,
-    ),
-    dict(
-        id="002-unstated-k-ne-i",
-        source="002",
-        section="Cross Entropy Loss for Multi-Class Classification",
-        stated=r"&= - \tilde{\mathbf{y}}_i \tilde{\mathbf{y}}_k",
-        correction=r"$\partial \tilde y_i/\partial z_k = -\tilde y_i \tilde y_k$ only for "
-                   r"$k \ne i$ (the step treats $e^{z_i}$ as a constant); for $k = i$ it is "
-                   r"$\tilde y_i(1 - \tilde y_i)$, derived just before. Together: "
-                   r"$\tilde y_i(\delta_{ik} - \tilde y_k)$.",
-        grade="meaning",
-        chapter="ch07",
-        claim="softmax.jacobian",
-        ref="sec-softmax-jacobian",
-        check=source_unstated_k_ne_i,
-    ),
-]

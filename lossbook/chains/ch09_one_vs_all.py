@@ -95,14 +95,16 @@ def _two_logit_loss():
 def two_logit_loss() -> Derivation:
     r"""-y log s_+ - (1 - y) log s_- = zeta(z_+ - z_-) - y (z_+ - z_-)."""
     total_exp = sp.exp(zp) + sp.exp(zm)
-    lse = sp.log(total_exp)
-    return (Derivation(-y * sp.log(sp.exp(zp) / total_exp)
-                       - (1 - y) * sp.log(sp.exp(zm) / total_exp), name="ova.two-logit-loss")
+    lse = shown(r"L", sp.log(total_exp))  # L = log(e^{z_+} + e^{z_-}), named in the text
+    s_plus = shown(r"\operatorname{softmax}(z)_+", sp.exp(zp) / total_exp)
+    s_minus = shown(r"\operatorname{softmax}(z)_-", sp.exp(zm) / total_exp)
+    return (Derivation(-y * sp.log(s_plus) - (1 - y) * sp.log(s_minus),
+                       name="ova.two-logit-loss")
             .step(-y * (zp - lse) - (1 - y) * (zm - lse),
-                  r"$\log \operatorname{softmax}(z)_k = z_k - \log\sum_j e^{z_j}$")
+                  r"$\log \operatorname{softmax}(z)_k = z_k - L$, $L = \log(e^{z_+} + e^{z_-})$")
             .step(lse - zm - y * (zp - zm), r"collect the terms in $y$")
             .step(sp.log(sp.Mul(sp.exp(zm), 1 + sp.exp(zp - zm), evaluate=False)) - zm
-                  - y * (zp - zm), r"take $e^{z_-}$ out of the sum")
+                  - y * (zp - zm), r"$e^{z_+} + e^{z_-} = e^{z_-}(1 + e^{z_+ - z_-})$")
             .step(_two_logit_loss(), r"$\log e^{z_-} = z_-$; $\zeta(t) = \log(1 + e^{t})$"))
 
 
@@ -110,7 +112,7 @@ def two_logit_loss() -> Derivation:
 def two_logit_grad() -> Derivation:
     r"""d/dz_+ of the two-logit loss is sigma(z_+ - z_-) - y."""
     return (Derivation(sp.Derivative(_two_logit_loss(), zp), name="ova.two-logit-grad")
-            .step(Sigmoid(zp - zm) - y, r"$\zeta' = \sigma$"))
+            .step(shown(r"\sigma(z_+ - z_-) - y", Sigmoid(zp - zm) - y), r"$\zeta' = \sigma$"))
 
 
 @claim("ova.two-logit-grad-negative", chapter="ch09")
@@ -118,16 +120,19 @@ def two_logit_grad_negative() -> Derivation:
     r"""d/dz_- of the two-logit loss is -(sigma(z_+ - z_-) - y)."""
     return (Derivation(sp.Derivative(_two_logit_loss(), zm),
                        name="ova.two-logit-grad-negative")
-            .step(-(Sigmoid(zp - zm) - y), r"$\zeta' = \sigma$, inner derivative $-1$"))
+            .step(shown(r"-\left(\sigma(z_+ - z_-) - y\right)", -(Sigmoid(zp - zm) - y)),
+                  r"$\zeta' = \sigma$, inner derivative $-1$"))
 
 
 @claim("ova.two-logit-update", chapter="ch09")
 def two_logit_update() -> Derivation:
     r"""With z_+- = w_+- x and g = sigma(z_+ - z_-) - y, one gradient step of size eta
     changes w_+ - w_- by -2 eta g x: the one-logit step with 2 eta."""
-    return (Derivation((wp - eta * g * x) - (wm - eta * (-g) * x), name="ova.two-logit-update")
-            .step((wp - wm) - 2 * eta * g * x,
-                  r"the two gradients are $g x$ and $-g x$"))
+    return (Derivation(shown(r"(w_+ - \eta\, g x) - (w_- + \eta\, g x)",
+                             (wp - eta * g * x) - (wm - eta * (-g) * x)),
+                       name="ova.two-logit-update")
+            .step(shown(r"(w_+ - w_-) - 2\eta\, g x", (wp - wm) - 2 * eta * g * x),
+                  r"the gradients in $w_+$ and $w_-$ are $g x$ and $-g x$"))
 
 
 # ------------------------------------------------------------- softmax vs one-vs-all
@@ -215,5 +220,6 @@ def smoothing_decomposition() -> Derivation:
 def smoothing_optimal_gap() -> Derivation:
     r"""At softmax(z) = t: z_c - z_j = log(t_c / t_j) = log(1 + n (1 - eps) / eps)."""
     t_c, t_j = 1 - eps + eps / n, eps / n
-    return (Derivation(sp.log(t_c / t_j), name="smoothing.optimal-gap")
+    return (Derivation(shown(r"\log\frac{1 - \varepsilon + \varepsilon/n}{\varepsilon/n}",
+                             sp.log(t_c / t_j)), name="smoothing.optimal-gap")
             .step(sp.log(1 + n * (1 - eps) / eps), r"divide by $\varepsilon / n$"))

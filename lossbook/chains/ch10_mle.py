@@ -96,8 +96,9 @@ def gaussian_nll(residual_sq, sd):
 def gaussian_nll_claim() -> Derivation:
     r"""-log N(y; mu, sigma^2) = log(2 pi sigma^2)/2 + (mu - y)^2 / (2 sigma^2)."""
     return (Derivation(-sp.log(Normal(y, mu, sigma)), name="mle.gaussian-nll")
-            .step(-sp.log(1 / sp.sqrt(2 * sp.pi * sigma**2))
-                  + (mu - y) ** 2 / (2 * sigma**2),
+            .step(shown(r"-\log\frac{1}{\sqrt{2\pi\sigma^2}} + \frac{(\mu - y)^2}{2\sigma^2}",
+                        -sp.log(1 / sp.sqrt(2 * sp.pi * sigma**2))
+                        + (mu - y) ** 2 / (2 * sigma**2)),
                   r"$\log(a e^{t}) = \log a + t$")
             .step(gaussian_nll((mu - y) ** 2, sigma), r"$-\log(1/\sqrt{a}) = \frac12\log a$"))
 
@@ -110,7 +111,7 @@ def gaussian_sample() -> Derivation:
     return (Derivation(-sp.log(sp.Product(Normal(Y[i], M[i], sigma), (i, 1, N))),
                        name="mle.gaussian-sample")
             .step(sp.Sum(gaussian_nll(sq, sigma), (i, 1, N)),
-                  r"$-\log\prod = \sum -\log$; ``mle.gaussian-nll`` for each factor")
+                  r"$-\log\prod = \sum -\log$, each term as above")
             .step(N * sp.log(2 * sp.pi * sigma**2) / 2 + N / (2 * sigma**2) * mse,
                   r"split the sum; $\mathrm{MSE} = \frac1N\sum_i(\mu_i - y_i)^2$"))
 
@@ -138,8 +139,9 @@ def gaussian_log_sigma() -> Derivation:
     r"""With sigma = e^s: the NLL s + log(2 pi)/2 + (mu - y)^2 e^{-2s}/2 and its s-derivative."""
     return (Derivation(-sp.log(NormalLogSigma(y, mu, s)), name="mle.gaussian-log-sigma")
             .step(s + sp.log(2 * sp.pi) / 2 + (mu - y) ** 2 * sp.exp(-2 * s) / 2,
-                  r"``mle.gaussian-nll`` with $\sigma = e^{s}$")
-            .step(1 - (mu - y) ** 2 * sp.exp(-2 * s), r"derivative in $s$",
+                  r"the Gaussian loss with $\sigma = e^{s}$")
+            .step(shown(r"1 - (\mu - y)^2 e^{-2s}", 1 - (mu - y) ** 2 * sp.exp(-2 * s)),
+                  r"derivative in $s$",
                   relation="d/dx", wrt=s))
 
 
@@ -158,8 +160,10 @@ def minimiser_mean() -> Derivation:
     r"""E[(Y - c)^2] = Var(Y) + (c - E[Y])^2: smallest at c = E[Y]."""
     return (Derivation(shown(r"\mathbb{E}\left[(Y - c)^2\right]", EY2 - 2 * c * EY + c**2),
                        name="minimiser.mean")
-            .step(EY2 - 2 * c * EY + c**2, r"expand the square; $\mathbb{E}$ is linear")
-            .step(shown(r"\operatorname{Var}(Y)", EY2 - EY**2) + (c - EY) ** 2,
+            .step(shown(r"\mathbb{E}[Y^2] - 2c\,\mathbb{E}[Y] + c^2", EY2 - 2 * c * EY + c**2),
+                  r"expand the square; $\mathbb{E}$ is linear")
+            .step(shown(r"\operatorname{Var}(Y)", EY2 - EY**2)
+                  + shown(r"(c - \mathbb{E}[Y])^2", (c - EY) ** 2),
                   r"complete the square; $\operatorname{Var}(Y) = \mathbb{E}[Y^2]"
                   r" - \mathbb{E}[Y]^2$"))
 
@@ -218,11 +222,11 @@ def sigmoid_mse_weight_grad() -> Derivation:
     r"""d/dw (y - sigma(wx + b))^2 / 2 = (sigma(wx + b) - y) sigma'(wx + b) x."""
     u = w * x + b
     return (Derivation(sigmoid_mse_weight_grad_start(), name="output.sigmoid-mse-weight-grad")
-            .step(shown(r"\bigl(\sigma(wx + b) - y\bigr)\,\sigma'(wx + b)\,x",
+            .step(shown(r"\left(\sigma(wx + b) - y\right)\,\sigma'(wx + b)\,x",
                         sigmoid_mse_weight_grad_value()),
                   r"chain rule: $\frac{d}{dw}\frac{(y - \sigma)^2}{2} = -(y - \sigma)\,"
                   r"\sigma'(u)\,x$, $u = wx + b$")
-            .step(shown(r"\bigl(\sigma(u) - y\bigr)\,\sigma(u)\bigl(1 - \sigma(u)\bigr)\,x",
+            .step(shown(r"\left(\sigma(u) - y\right)\,\sigma(u)\left(1 - \sigma(u)\right)\,x",
                         (Sigmoid(u) - y) * Sigmoid(u) * (1 - Sigmoid(u)) * x),
                   r"$\sigma' = \sigma(1 - \sigma)$"))
 
@@ -231,12 +235,15 @@ def sigmoid_mse_weight_grad() -> Derivation:
 def softmax_stationary() -> Derivation:
     r"""d/dz_1 sum_k N_k log softmax(z)_k = N_1 - N softmax(z)_1, N = sum_k N_k (K = 2..6)."""
     total = sp.Sum(counts[k], (k, 1, K))
-    return (Derivation(sp.Sum(counts[k] * sp.log(Softmax(logits, k, K)), (k, 1, K)),
+    return (Derivation(shown(r"\sum_{k=1}^{K} N_k \log\operatorname{softmax}(z)_k",
+                             sp.Sum(counts[k] * sp.log(Softmax(logits, k, K)), (k, 1, K))),
                        name="output.softmax-stationary")
-            .step(sp.Sum(counts[k] * (logits[k] - LogSumExp(logits, K)), (k, 1, K)),
+            .step(shown(r"\sum_{k=1}^{K} N_k \left(z_k - \operatorname{logsumexp}(z)\right)",
+                        sp.Sum(counts[k] * (logits[k] - LogSumExp(logits, K)), (k, 1, K))),
                   r"$\log\operatorname{softmax}(z)_k = z_k - \operatorname{logsumexp}(z)$",
                   n=(K, range(2, 7)))
-            .step(counts[1] - total * Softmax(logits, 1, K),
+            .step(shown(r"N_1 - N \operatorname{softmax}(z)_1",
+                        counts[1] - total * Softmax(logits, 1, K)),
                   r"$\partial_{z_1}\operatorname{logsumexp}(z) = \operatorname{softmax}(z)_1$",
                   relation="d/dx", wrt=logits[1], n=(K, range(2, 7))))
 
@@ -252,7 +259,8 @@ def huber_of(res):
 def huber_inside() -> Derivation:
     r"""For 0 < r <= delta (write delta = r + h, h > 0): huber = r^2/2, half the squared
     error, with derivative r (the negative side is the mirror image)."""
-    return (Derivation(sym.huber(rp, 0, rp + h), name="huber.inside")
+    return (Derivation(shown(r"\mathrm{huber}_\delta(r)", sym.huber(rp, 0, rp + h)),
+                       name="huber.inside")
             .step(rp**2 / 2, r"$r \le \delta = r + h$: the quadratic piece")
             .step(rp, r"derivative in $r$ (with $\delta$ held fixed)", relation="d/dx",
                   wrt=rp))
@@ -261,7 +269,8 @@ def huber_inside() -> Derivation:
 @claim("huber.outside", chapter="ch10")
 def huber_outside() -> Derivation:
     r"""For r = delta + h > delta: huber = delta (r - delta/2), derivative delta."""
-    return (Derivation(huber_of(delta + h), name="huber.outside")
+    return (Derivation(shown(r"\mathrm{huber}_\delta(r)", huber_of(delta + h)),
+                       name="huber.outside")
             .step(delta * ((delta + h) - delta / 2), r"$r = \delta + h > \delta$: the linear piece")
             .step(delta, r"derivative in $h$ (that is, in $r$)", relation="d/dx", wrt=h))
 
@@ -277,6 +286,7 @@ def huber_continuous() -> Derivation:
 @claim("huber.limit-mae", chapter="ch10")
 def huber_limit_mae() -> Derivation:
     r"""huber_delta(r) / delta -> |r| as delta -> 0+."""
-    return (Derivation(huber_of(r) / delta, name="huber.limit-mae")
+    return (Derivation(shown(r"\mathrm{huber}_\delta(r) / \delta", huber_of(r) / delta),
+                       name="huber.limit-mae")
             .step(sp.Abs(r), r"for $\delta < |r|$ it is $|r| - \delta/2$", relation="~",
                   limit=(delta, 0, "+")))

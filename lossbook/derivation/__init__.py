@@ -3,8 +3,15 @@ r"""Machine-checked derivations: a chain of expressions, each step proved by Sym
 A :class:`Derivation` starts at an expression; every :meth:`Derivation.step` gives the
 next line, the reason for it, and how it relates to the line before. The step is
 appended only if SymPy proves the relation; otherwise :class:`DerivationError`
-(an ``AssertionError``) is raised with both sides, the simplified difference and,
-where one exists, a numeric counterexample.
+(an ``AssertionError``) is raised with both sides and the simplified difference. When
+the step is shown *false* the error is a :class:`Refuted`: a counterexample that
+satisfies every assumption (confirmed at 60 digits, see :mod:`.search`) or a computed
+limit that differs. A plain DerivationError means only "not proved".
+
+Refutation: :func:`rejects` (used by the errata) is True only on a refutation (or on
+an exception type the caller names, e.g. ``ShapeError``); when a build fails without
+one it raises :class:`NotRefuted`, so a check resting on "SymPy could not prove it"
+fails with that message.
 
 Relations (``relation=``):
 
@@ -53,11 +60,18 @@ assumption (``Q.positive(p)`` for an IndexedBase ``p`` covers every entry);
 an equation such as ``Eq(Sum(p[k], (k, 1, n)), 1)`` is used by solving it for one
 symbol and substituting (checked per concrete ``n``); other inequalities are used by
 introducing a nonnegative slack. The numeric counterexample search only samples
-points that satisfy the assumptions.
+points that satisfy the assumptions: a size still symbolic is replaced by small
+concrete sizes, and the entries of a vector summing to one are drawn on the simplex.
 
-:meth:`Derivation.numeric` records a step checked only at random points: labelled
-``numeric``, never shown as a proof. ``Derivation.method`` is the weakest label of
-its steps: ``"symbolic"`` > ``"concrete n=a..b"`` > ``"numeric"``.
+Labels: a step is ``symbolic`` (for every value its assumptions allow), ``by value``
+(both sides held integrals and SymPy compared their evaluated values, not the
+integrands), ``concrete n=2..6`` (for those sizes only; ``Derivation(...,
+fixed={m: 2})`` adds the sizes a chain is written for, e.g. two feature columns:
+``concrete n=2..6, m=2``) or ``numeric`` (:meth:`Derivation.numeric`: random points
+only, never shown as a proof). The displayed line and the text form say the same
+(:meth:`Step.check_notes`). ``Derivation.method`` is the weakest label of its steps:
+``symbolic`` > ``by value`` > ``concrete ...`` > ``numeric``; for concrete steps
+it names the sizes every step was checked for.
 
 Display: :meth:`Derivation.latex` gives one ``aligned`` block, one line a step with
 its reason (``&= ... && \text{(reason)}``), using only macros MathJax 3's default TeX
@@ -91,15 +105,17 @@ from __future__ import annotations
 from . import budget
 from .budget import CHECK_SECONDS, STRATEGY_SECONDS, USE_COUNTEREXAMPLES, _attempt
 from .chain import Derivation, Step, rejects
-from .errors import DerivationError
+from .errors import DerivationError, NotRefuted, Refuted
 from .instances import _apply_constraints
 from .registry import _REGISTRY, Claim, claim, registered_claims
-from .search import _evaluate, _points
+from .search import _evaluate, counterexample, sample_points
 from .strategies import EXP_GE_ONE_PLUS_X, EXP_LE_ONE, LOG_LE_X_MINUS_1, Lemma
 
 __all__ = [
     "Derivation",
     "DerivationError",
+    "Refuted",
+    "NotRefuted",
     "Lemma",
     "Step",
     "Claim",
@@ -113,4 +129,4 @@ __all__ = [
 
 # Re-exported for the tests and tools that use them (tests/mutants.py, tests/test_derivation.py).
 _PRIVATE = (budget, CHECK_SECONDS, STRATEGY_SECONDS, USE_COUNTEREXAMPLES, _attempt,
-            _apply_constraints, _REGISTRY, _evaluate, _points)
+            _apply_constraints, _REGISTRY, _evaluate, counterexample, sample_points)

@@ -12,23 +12,25 @@ import sympy as sp
 
 from . import budget, layout
 from .budget import _attempt, _deadline
-from .errors import DerivationError
+from .errors import DerivationError, NotRefuted, Refuted
 from .instances import (
     _apply_constraints,
     _check_assumption_types,
     _check_n,
     _concretize,
-    _concretize_fact,
     _flatten_assumptions,
     _index_symbols,
     _Instance,
     _range_text,
-    _sign_replacements,
+    _unfold,
+    make_instance,
+    sized_instances,
 )
-from .search import _counterexample, _evaluate, _points
+from .search import _evaluate, confirm, counterexample, sample_points
 from .strategies import Lemma, _cheap_zero, _expensive_zero, _linear_zero, _prove_nonneg
 
-_RANK = {"symbolic": 2, "concrete": 1, "numeric": 0}
+#: Labels of how a step was checked, strongest first (a chain has its weakest).
+_RANK = {"symbolic": 3, "by": 2, "concrete": 1, "numeric": 0}
 _RELATIONS = ("=", "<=", ">=", "~", "d/dx")
 
 
@@ -40,7 +42,9 @@ class Step:
     expr: sp.Expr
     why: str
     relation: str = "="
-    method: str = "symbolic"  # "symbolic" | "concrete n=a..b" | "numeric"
+    #: "symbolic" | "by value" | "concrete n=a..b" (with fixed sizes: "concrete n=2..6, m=2")
+    #: | "numeric"; set by the check (see :meth:`check_notes` for the displayed form)
+    method: str = "symbolic"
     how: str = ""  # the strategies that proved it
     seconds: float = 0.0
     n: tuple | None = None
@@ -49,21 +53,54 @@ class Step:
     lemmas: tuple = ()
     approx: str = "difference"
     samples: int = 0
+    #: the sizes the check covered: ((symbol, (2, 3, 4, 5, 6)), ...) for n= and the
+    #: chain's fixed sizes; empty for a check valid for every size
+    sizes: tuple = ()
+    #: both sides held integrals, compared by their values (not integrand by integrand)
+    by_value: bool = False
+
+    def label(self) -> str:
+        """The method label from what the check covered (sets nothing)."""
+        if self.method == "numeric":
+            return "numeric"
+        if self.sizes:
+            return _sizes_label(self.sizes)
+        return "by value" if self.by_value else "symbolic"
+
+    def check_notes(self) -> list[str]:
+        """What the check covered, as notes for the displayed line (``$...$`` is math):
+        the concrete sizes, "numeric check only", integrals compared by value."""
+        notes = []
+        sizes = [f"${sp.latex(sp.Symbol(str(s)))} = "
+                 + _range_text(v).replace("..", r", \dots, ").replace(",", ", ")
+                 .replace(",  ", ", ") + "$" for s, v in self.sizes]
+        if self.method == "numeric":
+            notes.append("numeric check only" + (" for " + " and ".join(sizes) if sizes
+                                                 else ""))
+        elif sizes:
+            notes.append("checked for " + " and ".join(sizes) + " only")
+        if self.by_value:
+            notes.append("integrals compared by value")
+        return notes
 
 
 class Derivation:
     """A chain of expressions; each step is appended only when SymPy proves it.
 
-    ``Derivation(start, name=None, assumptions=None)``; see the module docstring for
-    relations, dimensions and assumptions. Attributes: ``start``, ``name``,
-    ``assumptions``, ``steps`` (list of :class:`Step`), ``lines`` (start and every
-    step's expression), ``method``, ``seconds``.
+    ``Derivation(start, name=None, assumptions=None, fixed=None)``; see the package
+    docstring for relations, dimensions and assumptions. ``fixed={m: 2}`` declares
+    sizes the chain is written for (e.g. a design matrix with 2 feature columns):
+    every step is then labelled ``concrete m=2`` (with its own ``n=`` range, if any),
+    never symbolic. Attributes: ``start``, ``name``, ``assumptions``, ``fixed``,
+    ``steps`` (list of :class:`Step`), ``lines`` (start and every step's expression),
+    ``method``, ``seconds``.
     """
 
-    def __init__(self, start, name: str | None = None, assumptions=None):
+    def __init__(self, start, name: str | None = None, assumptions=None, fixed=None):
         self.start = sp.sympify(start)
         self.name = name
         self.assumptions = assumptions
+        self.fixed = _check_fixed(fixed)
         self._facts = _flatten_assumptions(assumptions)
         _check_assumption_types(self._facts)
         self.steps: list[Step] = []
@@ -75,9 +112,20 @@ class Derivation:
 
     @property
     def method(self) -> str:
+        """The weakest label of the steps; for concrete steps the sizes every step was
+        checked for (a chain checked for n = 2..6 in one step and n = 2..4 in another
+        holds for n = 2..4 as far as the checks go)."""
         if not self.steps:
             return "symbolic"
-        return min((s.method for s in self.steps), key=lambda m: _RANK[m.split()[0]])
+        weakest = min((s.method for s in self.steps), key=lambda m: _RANK[m.split()[0]])
+        if not weakest.startswith("concrete"):
+            return weakest
+        covered: dict = {}
+        for s in self.steps:
+            for sym, values in s.sizes:
+                covered[sym] = [v for v in covered.get(sym, values) if v in values]
+        fixed = dict(self.fixed)  # the chain's fixed sizes last, as on each step
+        return _sizes_label(tuple(sorted(covered.items(), key=lambda kv: kv[0] in fixed)))
 
     @property
     def seconds(self) -> float:
@@ -115,26 +163,32 @@ class Derivation:
         rng = random.Random(seed)
         checked = 0
         for inst in self._instances(prev, step, concrete=True):
-            (a, b), subs = _apply_constraints([inst.a, inst.b], inst.constraints)
-            symbols = a.free_symbols | b.free_symbols
-            for point in _points(symbols, subs, rng, samples):
-                va, vb = _evaluate(a, point), _evaluate(b, point)
-                if va is None or vb is None:
-                    continue
-                tol = 1e-10 * (1 + abs(va) + abs(vb))
-                bad = {"=": abs(va - vb) > tol, "<=": va > vb + tol, ">=": va < vb - tol}
-                if bad[relation]:
-                    raise DerivationError(self._message(
-                        len(self.steps), step, prev, inst, a - b,
-                        counter=(point, va, vb), headline="fails the numeric check"),
-                        (point, va, vb))
-                checked += 1
+            # a size that is still a symbol is replaced by small sizes (the entries of a
+            # vector summing to one are then sampled on the simplex)
+            for sub in sized_instances(inst, limit=4):
+                for point in sample_points(sub, rng, samples):
+                    va, vb = _evaluate(sub.a, point), _evaluate(sub.b, point)
+                    if va is None or vb is None:
+                        continue
+                    tol = 1e-10 * (1 + abs(va) + abs(vb))
+                    bad = {"=": abs(va - vb) > tol, "<=": va > vb + tol, ">=": va < vb - tol}
+                    if bad[relation]:
+                        values = confirm(sub, relation, point)
+                        if values is None:
+                            continue  # a rounding artefact, not a counterexample
+                        counter = ({**sub.extra.get("subs", {}), **point}, *values)
+                        raise Refuted(self._message(
+                            len(self.steps), step, prev, sub, sub.a - sub.b,
+                            counter=counter, headline="fails the numeric check"), counter)
+                    checked += 1
         if checked == 0:
             raise DerivationError(f"{self._where(len(self.steps), step)}: no point could be "
                                   "evaluated for the numeric check")
         step.how = f"{checked} random points"
         if step.n:
             step.how += f" for {step.n[0]}={_range_text(step.n[1])}"
+            step.sizes = ((step.n[0], tuple(step.n[1])),)
+        step.sizes += self.fixed
         step.seconds = time.perf_counter() - t0
         self.steps.append(step)
         return self
@@ -148,7 +202,8 @@ class Derivation:
                     method=old.method, n=old.n, limit=old.limit, wrt=old.wrt,
                     lemmas=old.lemmas, approx=old.approx, samples=old.samples)
         if step.method == "numeric":
-            probe = Derivation(self.lines[index], self.name, self.assumptions)
+            probe = Derivation(self.lines[index], self.name, self.assumptions,
+                               {s: v[0] for s, v in self.fixed})
             probe.numeric(step.expr, step.why, n=step.n, relation=step.relation,
                           samples=step.samples)
             return probe.steps[-1]
@@ -178,30 +233,21 @@ class Derivation:
                     label = ", ".join(f"{k}={v}" for k, v in subs.items())
                     subs_list.append((subs, label))
         for subs, label in subs_list:
-            a = _concretize(prev, subs, evaluate)
-            b = _concretize(new, subs, evaluate)
-            facts = [f.subs(subs) if subs else f for f in pairs_facts]
-            facts = [_concretize_fact(f) for f in facts]
-            mapping = _sign_replacements(facts, [a, b])
-            constraints = []
-            for f in facts:
-                if isinstance(f, sp.Eq):
-                    constraints.append(((f.lhs - f.rhs).xreplace(mapping), "eq"))
-                elif isinstance(f, sp.Ge | sp.Gt | sp.Le | sp.Lt):
-                    lhs, rhs = f.lhs, f.rhs
-                    if (rhs == 0 and (lhs.is_Symbol or isinstance(lhs, sp.Indexed))) or (
-                            lhs == 0 and (rhs.is_Symbol or isinstance(rhs, sp.Indexed))):
-                        continue  # handled as an assumption on the symbol
-                    gap = lhs - rhs if isinstance(f, sp.Ge | sp.Gt) else rhs - lhs
-                    kind = "ge" if isinstance(f, sp.Ge | sp.Le) else "gt"
-                    constraints.append((gap.xreplace(mapping), kind))
-            yield _Instance(label, a.xreplace(mapping), b.xreplace(mapping), constraints,
-                            {"subs": subs, "mapping": mapping})
+            yield make_instance(prev, new, pairs_facts, subs, label, evaluate)
 
     def _check(self, index: int, step: Step) -> None:
         t0 = time.perf_counter()
         prev = self.lines[index]
         hows: list[str] = []
+
+        def done(how: str, concrete: bool, evaluated=None) -> None:
+            step.how = how
+            step.sizes = ((step.n[0], tuple(step.n[1])),) if concrete else ()
+            step.sizes += self.fixed
+            step.by_value = evaluated is not None and _integrals_evaluated(evaluated)
+            step.method = step.label()
+            step.seconds = time.perf_counter() - t0
+
         if step.relation == "=":
             # linearity: sums over the same range (or two integrals) with summands that
             # cancel; checked before anything is evaluated, valid for every n
@@ -209,17 +255,13 @@ class Derivation:
             if not inst.constraints:
                 how = _attempt(lambda: _linear_zero(inst.a - inst.b), 8.0)
                 if how:
-                    step.method, step.how = "symbolic", how
-                    step.seconds = time.perf_counter() - t0
-                    return
+                    return done(how, False)
             if step.n is None and (inst.a.has(sp.Integral) or inst.b.has(sp.Integral)):
                 # evaluating integrals symbolically is slow: look for a numeric
                 # counterexample first (quadrature), which can only reject
-                counter = _counterexample(inst.a, inst.b, "=", inst.constraints,
-                                          random.Random(4321 + index), count=2)
+                counter = counterexample(inst, "=", random.Random(4321 + index), count=2)
                 if counter:
-                    raise DerivationError(self._message(
-                        index, step, prev, inst, inst.a - inst.b, counter=counter), counter)
+                    raise self._refuted(index, step, prev, inst, inst.a - inst.b, counter)
         if step.n is not None and step.relation in ("=", "d/dx"):
             # one symbolic attempt first: if it works the step holds for every n
             inst = next(self._instances(prev, step, concrete=False))
@@ -227,20 +269,16 @@ class Derivation:
                 d = inst.a - inst.b
                 how = _attempt(lambda: _cheap_zero(d), 5.0)
                 if how:
-                    step.method = "symbolic"
-                    step.how = how + " (for every n)"
-                    step.seconds = time.perf_counter() - t0
-                    return
+                    return done(how + " (for every n)", False, inst)
         concrete = step.n is not None
         rng = random.Random(1234 + index)
+        first = None
         for inst in self._instances(prev, step, concrete=concrete):
+            first = first or inst
             how = self._check_instance(index, step, prev, inst, rng)
             if how not in hows:
                 hows.append(how)
-        step.method = (f"concrete {step.n[0]}={_range_text(step.n[1])}" if concrete
-                       else "symbolic")
-        step.how = "; ".join(hows)
-        step.seconds = time.perf_counter() - t0
+        done("; ".join(hows), concrete, first)
 
     def _check_instance(self, index, step, prev, inst: _Instance, rng) -> str:
         rel = step.relation
@@ -256,31 +294,29 @@ class Derivation:
                 how = _cheap_zero(d)
                 if how:
                     return how + (" using the stated equations" if d is not diffs[0] else "")
-            counter = _counterexample(a, b, "=", inst.constraints, rng)
+            counter = counterexample(inst, "=", rng)
             if counter:
-                raise DerivationError(
-                    self._message(index, step, prev, inst, diffs[-1], counter=counter), counter)
+                raise self._refuted(index, step, prev, inst, diffs[-1], counter)
             with _deadline(time.perf_counter() + budget.CHECK_SECONDS):
                 for d in diffs:
                     how = _expensive_zero(d)
                     if how:
                         return how + (" using the stated equations" if d is not diffs[0]
                                       else "")
-            raise DerivationError(self._message(index, step, prev, inst, diffs[-1]))
+            raise self._not_proved(index, step, prev, inst, diffs[-1], "=", rng)
         if rel in ("<=", ">="):
             g = b - a if rel == "<=" else a - b
-            counter = _counterexample(a, b, rel, inst.constraints, rng)
+            counter = counterexample(inst, rel, rng)
             if counter:
-                raise DerivationError(self._message(index, step, prev, inst, g, counter=counter),
-                                      counter)
+                raise self._refuted(index, step, prev, inst, g, counter)
             how = None
             with _deadline(time.perf_counter() + budget.CHECK_SECONDS):
                 how = _prove_nonneg(g, step.lemmas, inst.constraints)
             if how:
                 return how
-            raise DerivationError(self._message(
-                index, step, prev, inst, g, headline=f"is not proved ({rel}); the gap below "
-                "could not be shown nonnegative"))
+            raise self._not_proved(index, step, prev, inst, g, rel, rng,
+                                   f"is not proved ({rel}); the gap below could not be "
+                                   "shown nonnegative")
         if rel == "~":
             (a2, b2), _ = _apply_constraints([a, b], inst.constraints)
             sym, point, *direction = step.limit
@@ -292,6 +328,20 @@ class Derivation:
             value = _attempt(lambda: sp.limit(*args), budget.STRATEGY_SECONDS * 2)
             if value is not None and sp.simplify(value - target) == 0:
                 return f"limit of the {step.approx} is {target}"
+            if _definite(value):  # a computed limit that differs: the step is false
+                where = None
+                if value.free_symbols:  # it differs at a point satisfying the assumptions
+                    limit_inst = _Instance(inst.label, value, sp.Integer(target),
+                                           inst.constraints)
+                    where = counterexample(limit_inst, "=", rng, count=6, deep=True)
+                if not value.free_symbols or where:
+                    at = "" if not where else " (at " + ", ".join(
+                        f"{k}={float(v):.6g}" for k, v in where[0].items()) + \
+                        f": {where[1]:.12g})"
+                    raise Refuted(self._message(
+                        index, step, prev, inst, d,
+                        headline=f"is refuted: the limit of the {step.approx} as {sym} -> "
+                        f"{point} is {value}{at}, not {target}"), where, evidence="limit")
             raise DerivationError(self._message(
                 index, step, prev, inst, d,
                 headline=f"is not proved: the limit of the {step.approx} as {sym} -> {point} "
@@ -300,6 +350,21 @@ class Derivation:
         raise ValueError(f"unknown relation {rel!r}")  # pragma: no cover
 
     # ------------------------------------------------------------------ messages
+    def _refuted(self, index, step, prev, inst, diff, counter) -> Refuted:
+        return Refuted(self._message(index, step, prev, inst, diff, counter=counter,
+                                     headline="is refuted by a counterexample"), counter)
+
+    def _not_proved(self, index, step, prev, inst, diff, rel, rng, headline=None):
+        """The error for a step no strategy proved: a :class:`Refuted` if a deeper search
+        (more sizes, magnitudes and points) finds a counterexample, else a plain
+        :class:`DerivationError` that says nothing refutes it."""
+        counter = counterexample(inst, rel, rng, count=6, deep=True)
+        if counter:
+            return self._refuted(index, step, prev, inst, diff, counter)
+        headline = (headline or "is not proved") + (
+            "; no counterexample satisfying the assumptions was found (it may be true)")
+        return DerivationError(self._message(index, step, prev, inst, diff, headline=headline))
+
     def _where(self, index, step) -> str:
         name = f"{self.name!r}" if self.name else "derivation"
         return f"{name}, step {index + 1} ({step.why!r})"
@@ -374,12 +439,62 @@ def _validate_step(step: Step) -> None:
 
 
 def rejects(build: Callable[[], object], *also: type[Exception]) -> bool:
-    """True iff building a chain raises :class:`DerivationError` (or one of the
-    exception types ``also``, e.g. SymPy's ``ShapeError`` for a product of matrices
-    whose shapes do not fit): the checker rejects it. The errata use it to show that a
-    source's version of a step fails."""
+    """True iff building a chain is *refuted*: it raises :class:`Refuted` (a
+    counterexample satisfying the assumptions, confirmed at 60 digits, or a computed
+    limit that differs) or one of the exception types ``also`` (e.g. SymPy's
+    ``ShapeError`` for a product of matrices whose shapes do not fit: a shape
+    impossibility). False if it builds. If it fails only because SymPy could not prove
+    a step, that is no refutation: :class:`NotRefuted` is raised, so an erratum check
+    that relies on it fails with a message instead of passing on a statement that may
+    be true. The errata use ``rejects`` to show that a source's version is false."""
+    for kind in also:
+        if not (isinstance(kind, type) and issubclass(kind, Exception)):
+            raise TypeError(f"also= takes exception types, got {kind!r}")
+        if issubclass(DerivationError, kind):
+            raise TypeError(f"{kind.__name__} would count a mere 'not proved' as a "
+                            "refutation; name the specific exception (e.g. ShapeError)")
     try:
         build()
-    except (DerivationError, *also):
+    except Refuted:
         return True
+    except also:
+        return True
+    except DerivationError as err:
+        raise NotRefuted("not refuted: SymPy could not prove the statement, but no "
+                         "counterexample satisfying its assumptions was found and no "
+                         "computed value or limit differs, so it may be true.\n"
+                         + str(err)) from err
     return False
+
+
+def _definite(value) -> bool:
+    """A limit SymPy computed: a number, an infinity or an expression in the other
+    symbols (not an unevaluated Limit, not AccumBounds)."""
+    return (value is not None and isinstance(value, sp.Expr)
+            and not value.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo))
+
+
+def _integrals_evaluated(inst) -> bool:
+    """Both sides of the step held integrals and the check compared their values."""
+    prev, new, _ = inst.source
+    return (_unfold(prev).has(sp.Integral) and _unfold(new).has(sp.Integral)
+            and not (inst.a.has(sp.Integral) and inst.b.has(sp.Integral)))
+
+
+def _check_fixed(fixed) -> tuple:
+    """``fixed={m: 2}`` as ``((m, "2"),)``; sizes are symbols (for the label) and
+    nonnegative integers."""
+    if not fixed:
+        return ()
+    out = []
+    for s, v in dict(fixed).items():
+        if not isinstance(s, sp.Symbol) or int(v) != v or v < 0:
+            raise TypeError("fixed= maps size symbols to nonnegative integers, e.g. {m: 2}")
+        out.append((s, (int(v),)))
+    return tuple(out)
+
+
+def _sizes_label(sizes) -> str:
+    """``concrete n=2..6, m=2`` (no sizes in common: ``concrete (no common size)``)."""
+    return "concrete " + ", ".join(
+        f"{s}={_range_text(v) if v else 'none in common'}" for s, v in sizes)

@@ -5,6 +5,7 @@ one symbol, inequalities with a slack), dimensions ``n=(symbol, values)`` valida
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -138,6 +139,86 @@ class _Instance:
     b: sp.Expr
     constraints: list  # [(expr, kind)] meaning expr == 0 ("eq") or expr >= 0 / > 0
     extra: dict = field(default_factory=dict)
+    #: (previous, new, facts) before concretizing: the search rebuilds the instance
+    #: for concrete sizes when a dimension is still a symbol
+    source: tuple = ()
+
+
+def make_instance(prev, new, facts, subs: dict, label: str = "",
+                  evaluate: bool = True) -> _Instance:
+    """The check of ``prev`` against ``new`` with ``subs`` applied (e.g. ``{n: 3}``):
+    both sides concretized, the sign facts turned into symbols with assumptions, and
+    the other facts into constraints ``(expr, "eq" | "ge" | "gt")``."""
+    a = _concretize(prev, subs, evaluate)
+    b = _concretize(new, subs, evaluate)
+    concrete = [_concretize_fact(f.subs(subs) if subs else f) for f in facts]
+    mapping = _sign_replacements(concrete, [a, b])
+    constraints = []
+    for f in concrete:
+        if isinstance(f, sp.Eq):
+            constraints.append(((f.lhs - f.rhs).xreplace(mapping), "eq"))
+        elif isinstance(f, sp.Ge | sp.Gt | sp.Le | sp.Lt):
+            lhs, rhs = f.lhs, f.rhs
+            if (rhs == 0 and (lhs.is_Symbol or isinstance(lhs, sp.Indexed))) or (
+                    lhs == 0 and (rhs.is_Symbol or isinstance(rhs, sp.Indexed))):
+                continue  # handled as an assumption on the symbol
+            gap = lhs - rhs if isinstance(f, sp.Ge | sp.Gt) else rhs - lhs
+            kind = "ge" if isinstance(f, sp.Ge | sp.Le) else "gt"
+            constraints.append((gap.xreplace(mapping), kind))
+    return _Instance(label, a.xreplace(mapping), b.xreplace(mapping), constraints,
+                     {"subs": subs, "mapping": mapping}, (prev, new, tuple(facts)))
+
+
+def _integer_domain(s) -> tuple:
+    """Small values of an integer symbol that satisfy its assumptions."""
+    a = s.assumptions0
+    if a.get("positive"):
+        return (1, 2, 3, 4)
+    if a.get("nonnegative"):
+        return (0, 1, 2, 3)
+    if a.get("negative"):
+        return (-1, -2, -3)
+    if a.get("nonpositive"):
+        return (0, -1, -2)
+    return (-2, -1, 0, 1, 2)
+
+
+def sized_instances(inst: _Instance, limit: int | None = None) -> list:
+    """``inst`` for concrete sizes when an integer symbol is still free in it.
+
+    With a symbolic dimension (a sum up to ``n``, ``Eq(sum p_k, 1)``) random values
+    of the entries cannot satisfy the assumptions: the numeric search substitutes
+    small sizes (each from its symbol's domain, 1..4 for a positive n), writes the
+    sums out and samples the entries. Index symbols (in ``x[i]``, ``KroneckerDelta``)
+    take the values 1..m, m the smallest size chosen (an index points into a vector of
+    that size). Returns ``[inst]`` when nothing integer is free; at most ``limit``
+    instances, smallest sizes first.
+    """
+    prev, new, facts = inst.source if inst.source else (inst.a, inst.b, ())
+    exprs = [inst.a, inst.b] + [c for c, _ in inst.constraints]
+    free = set().union(*(e.free_symbols for e in exprs))
+    ints = sorted((s for s in free if s.is_Symbol and s.is_integer),
+                  key=lambda s: s.name)
+    if not ints or not inst.source:
+        return [inst]
+    indices = set(_index_symbols(exprs)) & set(ints)
+    sizes = [s for s in ints if s not in indices]
+    out = []
+    size_values = itertools.product(*(_integer_domain(s) for s in sizes))
+    for combo in sorted(size_values, key=lambda c: (sum(abs(v) for v in c), c)):
+        if indices and sizes and min(combo) < 1:
+            continue  # an index into an empty vector
+        top = min(combo, default=3)
+        index_values = itertools.product(range(1, top + 1), repeat=len(indices))
+        for icombo in index_values:
+            subs = {**inst.extra.get("subs", {}),
+                    **dict(zip(sizes, combo, strict=True)),
+                    **dict(zip(sorted(indices, key=lambda s: s.name), icombo, strict=True))}
+            label = ", ".join(f"{k}={v}" for k, v in subs.items())
+            out.append(make_instance(prev, new, facts, subs, label))
+            if limit is not None and len(out) >= limit:
+                return out
+    return out
 
 
 def _sign_replacements(facts, exprs):

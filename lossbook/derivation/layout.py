@@ -36,13 +36,7 @@ def _text(s: str) -> str:
 def _reason_parts(step: Step) -> list[str]:
     """The reason of a step and its notes (how it was checked, the limit, the lemmas),
     each a string with ``$...$`` for math."""
-    notes = []
-    if step.method.startswith("concrete"):
-        name, lo_hi = step.method.split(" ", 1)[1].split("=", 1)
-        values = lo_hi.replace("..", r", \dots, ").replace(",", ", ").replace(",  ", ", ")
-        notes.append(f"checked for ${sp.latex(sp.Symbol(name))} = {values}$ only")
-    elif step.method == "numeric":
-        notes.append("numeric check only")
+    notes = step.check_notes()  # what the check covered (sizes, numeric, by value)
     if step.relation == "~":
         sym, point = step.limit[0], step.limit[1]
         notes.append(f"as ${sp.latex(sym)} \\to {sp.latex(point)}$")

@@ -46,9 +46,8 @@ def chapter_links(chapters_dir: str | Path = ".") -> dict:
 def _where(entry: dict, links: dict) -> str:
     """Where the book treats the topic, as a MyST reference that resolves."""
     chapter = links["chapters"].get(entry["chapter"])
-    number = int(entry["chapter"][2:])
     if chapter is None:
-        return f"The topic belongs to chapter {number}, which is not in the book yet."
+        return "The chapter that treats this topic is not in the book yet."
     top, title, stem = chapter
     ref = entry.get("ref")
     if ref and links["labels"].get(ref) == entry["chapter"]:
@@ -65,15 +64,21 @@ def _escape(text: str) -> str:
 def quote(stated: str) -> str:
     """The source's words as a Markdown block quote.
 
-    A quote with ``$`` in it, or without any TeX (no backslash, ^, _ or {), is prose:
-    its text is escaped and each formula (``$$...$$`` or ``$...$`` in the source) set
-    inline as ``$...$``, so the line wraps in the column. Any other quote is a formula
-    and is displayed. Pieces joined by
-    " … " (passages quoted from two places) are shown one after the other.
+    * Markdown link syntax (``](``) is shown literally, in a code block (long
+      addresses scroll inside it instead of widening the page);
+    * a piece with ``$`` in it, or without a backslash, is prose: its text is escaped
+      and each formula (``$$...$$`` or ``$...$`` in the source) set inline as
+      ``$...$``, so the line wraps in the column;
+    * any other piece is a formula and is displayed.
+
+    Pieces joined by " … " (passages quoted from two places) are shown one after the
+    other, separated by [...].
     """
     out = []
     for piece in (p.strip() for p in stated.split(" … ")):
-        if "$" in piece or not any(c in piece for c in "\\^_{"):
+        if "](" in piece:
+            out.append(["> ```text", "> " + " ".join(piece.split()), "> ```"])
+        elif "$" in piece or "\\" not in piece:
             parts = piece.replace("$$", "$").split("$")
             if len(parts) % 2 == 0:
                 raise ValueError(f"unbalanced $ in quote {piece!r}")

@@ -277,6 +277,7 @@ ERRATA = [
         id="000-log-sigmoid-sign",
         source="000",
         section="Basic concepts and notation",
+        title="A minus sign too many in the log-sigmoid",
         stated=r"The log sigmoid is softplus: $$ -\log(\sigma(x)) = - \zeta(-x)$$",
         correction=r"$-\log\sigma(x) = \zeta(-x)$, equivalently $\log\sigma(x) = -\zeta(-x)$: "
                    r"the log-sigmoid is minus the softplus of $-x$ (at $x = 0$ the source's "
@@ -290,6 +291,7 @@ ERRATA = [
         id="000-mle-argmax-equals-product",
         source="000",
         section="Basic concepts and notation",
+        title="An argmax set equal to a likelihood",
         stated=r"$$\theta = \text{argmax}_{\theta} p_{\theta}(x) = \prod_{i=1}^n "
                r"p_{\theta}(x_i)$$ … $$\theta = \text{argmax}_{\theta} \log(p_{\theta}(x)) = "
                r"\sum_{i=1}^n \log(p_{\theta}(x_i))$$",
@@ -305,6 +307,7 @@ ERRATA = [
         id="000-equals-means-implications",
         source="000",
         section="Basic concepts and notation",
+        title="The equals sign read as two implications",
         stated=r"In mathematics, when writing simply $$=$$ means that the left side implies "
                r"the right (denoted by $$\Rightarrow$$) and right side the left (denoted by "
                r"$$\Leftarrow$$), at the same time.",
@@ -320,6 +323,7 @@ ERRATA = [
         id="000-squaring-increasing",
         source="000",
         section="L2 norm and linear regression",
+        title="Squaring called increasing on the real line",
         stated=r"Notice that we are trying to minimize the square of the Euclidean distance, "
                r"this will not change the minimization result because it is a strictly "
                r"increasing transformation.",
@@ -335,6 +339,7 @@ ERRATA = [
         id="000-ls-gradient-first-line",
         source="000",
         section="L2 norm and linear regression",
+        title="A lost minus sign in the least-squares objective",
         stated=r"\frac{\partial((X\beta y)^T(X\beta -y))}{\partial \beta}",
         correction=r"$\partial\big((X\beta - y)^\top(X\beta - y)\big)/\partial\beta$; the "
                    r"source's $X\beta\,y$ multiplies two columns, which is undefined.",
@@ -347,6 +352,7 @@ ERRATA = [
         id="000-ls-expansion-sign",
         source="000",
         section="L2 norm and linear regression",
+        title="The wrong sign of the constant term",
         stated=r"\frac{\partial(\beta^TX^TX\beta - \beta^TX^Ty-y^TX\beta -y^Ty)}{\partial \beta}",
         correction=r"$\beta^\top X^\top X\beta - \beta^\top X^\top y - y^\top X\beta + y^\top y$:"
                    r" the square of $-y$ gives $+y^\top y$ (the next line is not affected, the "
@@ -360,6 +366,7 @@ ERRATA = [
         id="000-ls-row-minus-column",
         source="000",
         section="L2 norm and linear regression",
+        title="A row subtracted from a column",
         stated=r"2X^TX\beta -X^Ty -y^TX - 0",
         correction=r"$2X^\top X\beta - X^\top y - X^\top y = 2X^\top X\beta - 2X^\top y$: the "
                    r"gradient of $y^\top X\beta$ is the column $X^\top y$; the source's "
@@ -373,6 +380,7 @@ ERRATA = [
         id="000-ls-no-unique-solution",
         source="000",
         section="L2 norm and linear regression",
+        title="More equations than unknowns said to rule out a unique solution",
         stated=r"However once we have $$n > m$$, or more data than variables, there is no "
                r"unique solution anymore.",
         correction=r"The number of rows does not decide it: with $n > m$ the system "
@@ -388,6 +396,7 @@ ERRATA = [
         id="000-linear-loss-not-zero",
         source="000",
         section="Intuitive properties of cross-entropy",
+        title="Losses that are not zero at the target",
         stated=r"For example the linear $$ l_{x_T}(x)=x$$ or the quadratic $$ l_{x_T}(x) = "
                r"x^2$$ loss do.",
         correction=r"$l_{x_T}(x) = |x - x_T|$ and $l_{x_T}(x) = (x - x_T)^2$ have the three "
@@ -401,6 +410,7 @@ ERRATA = [
         id="000-divergence-codomain",
         source="000",
         section="Divergence",
+        title="A divergence said to be real-valued",
         stated=r"$$D : S \times S \longrightarrow \mathbb{R}$$",
         correction=r"$D : S \times S \to [0, \infty]$: $\mathrm{KL}(p\,\|\,q) = \infty$ when "
                    r"$q(x) = 0 < p(x)$.",
@@ -414,6 +424,7 @@ ERRATA = [
         id="000-kl-unclosed-bracket",
         source="000",
         section="Kullback-Leibler Divergence",
+        title="A bracket never closed",
         stated=r"\sum_{x \in X} p(x) (\log(p(x)) - \log(q(x))",
         correction=r"$\sum_{x} p(x)\big(\log p(x) - \log q(x)\big)$, the bracket closed after "
                    r"$\log q(x)$.",
@@ -426,6 +437,7 @@ ERRATA = [
         id="000-entropy-information-base",
         source="000",
         section="Entropy",
+        title="Entropy in base b from natural-log information",
         stated=r"$$H_b(p) := -\sum_{x \in X} p(x) \log_b(p(x)) = E(I(X))$$",
         correction=r"$H_b(p) = E\big(I_b(X)\big)$ with $I_b(x) = -\log_b p(x) = I(x)/\log b$; "
                    r"with the natural-log $I$ of the source, $E(I(X))$ is $H_e$ (a fair coin: "
@@ -439,6 +451,7 @@ ERRATA = [
         id="000-ce-roles-swapped",
         source="000",
         section="Cross-Entropy",
+        title="The roles of p and q in the coding reading",
         stated=r"Cross-Entropy: Average number of total bits to represent an event from $$q$$ "
                r"instead of $$p$$. … Relative-Entropy: Average number of extra bits to "
                r"represent an event from $$q$$ instead of $$p$$.",
@@ -556,7 +569,7 @@ ERRATA = [
         title="The softmax reference links to the rectifier",
         stated=SOFTMAX_LINKS,
         correction=r"The reference on the softmax should point to the article "
-                   r"Softmax\_function of Wikipedia; the source's link opens the article on "
+                   r"`Softmax_function` of Wikipedia; the source's link opens the article on "
                    r"the rectifier, the same as its Rectifier entry.",
         grade="missing",
         chapter="ch07",
@@ -570,8 +583,8 @@ ERRATA = [
         title="A broken link to the Kullback-Leibler article",
         stated=KL_LINK,
         correction=r"The link's target is itself a Markdown link, and its inner address "
-                   r"has the mojibake â€“ for the en dash; the article is at "
-                   r"en.wikipedia.org/wiki/Kullback%E2%80%93Leibler\_divergence. The book "
+                   r"has the mojibake â€“ for the en dash; the article's address ends in "
+                   r"`Kullback%E2%80%93Leibler_divergence`. The book "
                    r"cites {cite}`kullback1951` instead.",
         grade="missing",
         chapter="ch03",

@@ -221,8 +221,8 @@ ERRATA = [
         section="The Cross-Entropy Loss in the case of multi-class classification",
         title="A link that is never closed",
         stated=CODE_LINK,
-        correction=r"The address needs its closing parenthesis after loss.py. The book "
-                   r"computes the two variants with lossbook instead of linking to code.",
+        correction=r"The address needs its closing parenthesis after `loss.py`; as "
+                   r"written the page shows the bracketed text and no link to the code.",
         grade="missing",
         chapter="ch11",
         claim=None,
@@ -234,8 +234,8 @@ ERRATA = [
         section="Differences in learning speed for classification",
         title="A dead link to Nielsen's book",
         stated=NIELSEN,
-        correction=r"neuralnetworksanddeeplearning.com/chap3.html, as in the source's own "
-                   r"list of sources.",
+        correction=r"The host is `neuralnetworksanddeeplearning.com` (chapter 3 at "
+                   r"`/chap3.html`), as in the source's own list of sources.",
         grade="missing",
         chapter="ch11",
         claim=None,
@@ -262,9 +262,9 @@ ERRATA = [
         section="Hinge Loss vs Cross-Entropy Loss",
         title="The hinge-loss figure is a web page",
         stated=HINGE_FIGURE,
-        correction=r"The image's address is a researchgate.net page, not a picture, so no "
-                   r"plot appears. The book plots the hinge loss; its values at the "
-                   r"source's examples (label $-1$, scores $0.2, -0.7, -1.1$) are "
+        correction=r"The image's address is a web page on `researchgate.net`, not a "
+                   r"picture, so no plot appears. The curve it was to show has, at the "
+                   r"source's examples (label $-1$, scores $0.2, -0.7, -1.1$), the values "
                    r"$1.2, 0.3, 0$, as the source says.",
         grade="missing",
         chapter="ch11",

@@ -17,27 +17,30 @@ from . import register
 # A numeric answer may be rounded to four significant digits (relative error <= 5e-4).
 DECIMALS = 5e-4
 
-LOG_MAX64 = sp.log((2 - sp.Rational(1, 2**52)) * sp.Integer(2) ** 1023)
 LOG_MAX32 = sp.log((2 - sp.Rational(1, 2**23)) * sp.Integer(2) ** 127)
+LOG_TINY32 = sp.log(sp.Integer(2) ** -149)  # the smallest subnormal float32
+LOG_NORMAL32 = sp.log(sp.Integer(2) ** -126)  # the smallest normal float32
 LOG_TINY64 = sp.log(sp.Integer(2) ** -1074)
 
 register(
     "ch08-ex1",
     kind="computation",
     rtol=DECIMALS,
-    question="In float64, beyond which x does exp(x) overflow to inf? Give x to four "
+    question="In float32, below which x does exp(x) return exactly 0? Give x to four "
              "significant digits.",
-    answer=LOG_MAX64,
-    hint="exp(x) is finite while e^x <= the largest float64, (2 - 2^-52) 2^1023: take its "
-         "natural logarithm.",
-    mistakes=[(LOG_MAX32, "that is the float32 threshold, log(3.4e38); float64 goes up to "
-                          "1.8e308."),
-              (-LOG_TINY64, "745.1 is where exp(-x) underflows to 0 (below the smallest "
-                            "subnormal 2^-1074), not where exp(x) overflows."),
-              (1024, "1024 is the exponent range in base 2; the threshold in x is "
-                     "log(2^1024) = 1024 log 2.")],
-    sample_right=709.8,
-    sample_wrong=745.1,
+    answer=-150 * sp.log(2),
+    hint="the smallest float32 is the subnormal 2^-149, and rounding to nearest still gives "
+         "it for every e^x above half of it: exp(x) is 0 once e^x < 2^-150.",
+    mistakes=[(LOG_TINY32, "-103.3 is log(2^-149), the smallest subnormal itself; rounding to "
+                           "nearest maps everything down to half of it, 2^-150, onto it."),
+              (LOG_NORMAL32, "-87.34 is the log of the smallest normal number; below it the "
+                             "subnormal numbers continue down to 2^-149."),
+              (-LOG_MAX32, "-88.72 is minus the overflow threshold log(3.4e38); the smallest "
+                           "numbers are subnormal and go much further down."),
+              (LOG_TINY64, "-744.4 is float64's smallest subnormal; the question is about "
+                           "float32.")],
+    sample_right=-103.97,
+    sample_wrong=-103.28,
 )
 
 register(
@@ -45,37 +48,43 @@ register(
     kind="computation",
     rtol=DECIMALS,
     atol=0.0,
-    question="A three-class model outputs the logits z = (0, -40, -41) and the correct class "
+    question="A three-class model outputs the logits z = (5, -33, -35) and the correct class "
              "is the first. What is the cross-entropy loss, to four significant digits?",
-    answer=sp.log(1 + sp.exp(-40) + sp.exp(-41)),
-    hint="the loss is log(1 + e^{z_2 - z_1} + e^{z_3 - z_1}); for a tiny v, log(1 + v) is "
-         "about v.",
-    mistakes=[(0, "0 is what logsumexp(z) - z_1 gives in float64: 1 + 5.8e-18 rounds to 1. "
+    answer=sp.log(1 + sp.exp(-38) + sp.exp(-40)),
+    hint="shift the logits by the largest one: the loss is log(1 + e^{z_2 - z_1} + "
+         "e^{z_3 - z_1}), and for a tiny v, log(1 + v) is about v.",
+    mistakes=[(0, "0 is what logsumexp(z) - z_1 gives in float64: 1 + 3.6e-17 rounds to 1. "
                   "The exact loss is tiny but positive; log(1 + v) is about v."),
-              (sp.exp(-40), "that counts only the second class; the third adds e^-41."),
-              (-sp.log(1 + sp.exp(-40) + sp.exp(-41)),
+              (sp.exp(-38), "that counts only the second class; the third adds e^-40."),
+              (sp.log(1 + sp.exp(-33) + sp.exp(-35)),
+               "the logits must be shifted by the largest one, 5: the gaps are 38 and 40."),
+              (-sp.log(1 + sp.exp(-38) + sp.exp(-40)),
                "a loss -log p is never negative: check the sign.")],
-    sample_right=5.811e-18,
+    sample_right=3.564e-17,
     sample_wrong=0,
 )
 
 register(
     "ch08-ex3",
     kind="computation",
-    question="What is the spacing between 1 and the next larger float32 number (machine "
-             "epsilon of float32)? Give it exactly, as a power of 2.",
-    answer=sp.Rational(1, 2**23),
+    question="What is the gap between 1000 and the next larger float64 number "
+             "(np.spacing(1000.0))? Give it exactly, as a power of 2.",
+    answer=sp.Rational(1, 2**43),
     rtol=1e-9,
     atol=0.0,
-    hint="float32 keeps 23 bits after the binary point of the significand; the next number "
-         "after 1 differs in the last of them.",
-    mistakes=[(sp.Rational(1, 2**24), "2^-24 is the unit roundoff, half the spacing: the "
-                                      "largest relative error of rounding to nearest."),
-              (sp.Rational(1, 2**52), "2^-52 is float64's machine epsilon; float32 has 23 "
-                                      "fraction bits."),
-              (sp.Rational(1, 2**53), "2^-53 is float64's unit roundoff.")],
-    sample_right="2^-23",
-    sample_wrong="2^-24",
+    hint="1000 lies between 2^9 and 2^10, and float64 keeps 52 fraction bits: the gap is "
+         "2^(9 - 52).",
+    mistakes=[(sp.Rational(1, 2**52), "2^-52 is the gap above 1; above 1000 the exponent is 9, "
+                                      "so the gap is 2^9 times larger."),
+              (sp.Rational(1000, 2**52), "1000 * 2^-52 scales by 1000 itself; the gap is a "
+                                         "power of two, set by the power of two below 1000 "
+                                         "(512 = 2^9)."),
+              (sp.Rational(1, 2**42), "2^-42 would be the gap above 1024 = 2^10; 1000 is "
+                                      "still below it."),
+              (sp.Rational(1, 2**44), "2^-44 is half the gap (the largest rounding error "
+                                      "near 1000), not the gap itself.")],
+    sample_right="2^-43",
+    sample_wrong="2^-52",
 )
 
 register(
