@@ -93,9 +93,9 @@ lab: env-lab
 # --------------------------------------------------------------------------- the PDF
 # Debian's XeLaTeX (apt, as root), installed by the target itself when missing.
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
-  texlive-fonts-recommended latexmk fonts-freefont-otf xindy lmodern
+  texlive-fonts-recommended latexmk fonts-freefont-otf xindy lmodern poppler-utils
 texlive:
-	@command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v xindy >/dev/null || { \
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v xindy >/dev/null && command -v pdftotext >/dev/null || { \
 	  echo "installing Debian's texlive-xetex (apt, as root)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
@@ -109,7 +109,7 @@ pdf: env texlive
 	$(MAKE) --no-print-directory book
 
 test-pdf: pdf env-test
-	$(BIN)/python -m pytest -p no:randomly tests/test_pdf.py
+	$(BIN)/python -m pytest -p no:randomly tests/pdf/test_pdf.py
 
 # --------------------------------------------------------------------------- checks
 lint: env-test
@@ -123,7 +123,7 @@ verify: env
 # every stored output compared; PNG data is not compared by nbval, its presence is).
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 --nbval-kernel-startup-timeout=120
 test: env-test chromium lint book
-	$(BIN)/python -m pytest -p no:randomly --doctest-modules lossbook tests $(NBVAL) chapters
+	$(BIN)/python -m pytest -p no:randomly --doctest-modules --ignore=tests/pdf lossbook tests $(NBVAL) chapters
 
 bench: env-test
 	$(BIN)/python benchmarks/run.py
