@@ -151,10 +151,10 @@ def binary_cross_entropy_grad(prob, target, reduction="mean", sample_weight=None
     return a.reduce.grad(_bce_grad_values(a.x, a.t))
 
 
-def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray) -> np.ndarray:
-    r""":math:`\partial \ell / \partial z = \sigma(z) - t` per element (before the
-    reduction's factor), for float arrays ``z``, ``t`` of one shape and dtype, in
-    cache-sized blocks.
+def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray, scale=1) -> np.ndarray:
+    r"""``scale`` (a scalar: 1, or the mean's 1/N) times
+    :math:`\partial \ell / \partial z = \sigma(z) - t` per element, for float arrays
+    ``z``, ``t`` of one shape and dtype, in cache-sized blocks.
 
     Written as :math:`(H(z) - t) \mp \sigma(-|z|)` with :math:`H(z) = [z \ge 0]`
     (minus where :math:`z \ge 0`): :math:`\sigma(-|z|) = e/(1 + e)`,
@@ -185,6 +185,8 @@ def _bce_logits_grad_values(z: np.ndarray, t: np.ndarray) -> np.ndarray:
             eb -= hb  # -sigma(-|z|) where z >= 0, +sigma(-|z|) elsewhere (exact)
             np.subtract(pos, tb, out=gb)  # H(z) - t: 1 - t or -t
             gb += eb
+            if scale != 1:
+                gb *= scale
     return out.reshape(shape)
 
 
@@ -214,6 +216,8 @@ def binary_cross_entropy_with_logits_grad(logits, target, pos_weight=None, reduc
     """
     a = elementwise_args(logits, target, "logits", reduction, domain="target01",
                          sample_weight=sample_weight, pos_weight=pos_weight)
+    if a.pos_weight is None and not a.reduce.weighted():  # the mean's 1/N applied in-block
+        return _bce_logits_grad_values(a.x, a.t, a.reduce.factor())
     if a.pos_weight is None:
         return a.reduce.grad(_bce_logits_grad_values(a.x, a.t))
     return a.reduce.grad(_bce_logits_pos_weight_grad_values(a.x, a.t, a.pos_weight))
@@ -264,23 +268,24 @@ def _softmax_ce_label_grad(x: np.ndarray, labels: np.ndarray, scale) -> np.ndarr
     :math:`p_y \le 1/2` and :math:`p_y - 1` does not cancel."""
     rows, _ = _as_rows(x, -1)
     n = len(rows)
-    scale = np.asarray(scale, dtype=np.float64)
-    scale = scale.reshape(-1) if scale.ndim else np.full(n, float(scale))
-    y = labels.reshape(-1).astype(np.intp)
+    f = np.asarray(scale, dtype=np.float64)
+    f = f.reshape(-1) if f.ndim else np.full(n, float(f))
+    r, y = np.arange(n), labels.reshape(-1).astype(np.intp)
     out = np.empty_like(rows)
-    special = []
+    a, wy = np.zeros(n, dtype=np.intp), np.zeros(n)
+    t, em = np.zeros(n), np.ones(n)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        for start, stop, a, m, s, unit in _rows_loop(rows, out, entries=True):
-            dest, r = out[start:stop], np.arange(stop - start)
-            yb, f = y[start:stop], scale[start:stop]
-            wy = dest[r, yb].astype(np.float64)  # e^{x_y - m} / unit, before scaling
-            dest *= (f * unit / (1 + s)).astype(rows.dtype)[:, None]
-            dest[r, a] = f / (1 + s)
-            dest[r, yb] = np.where(yb == a, -f * s / (1 + s), f * (wy * unit / (1 + s) - 1))
-            special.extend(start + np.flatnonzero(~np.isfinite(m)))
-    for i in special:  # rows holding +inf, all -inf or nan: the softmax's limit
-        out[i] = softmax(rows[i]) * scale[i]
-        out[i, y[i]] -= scale[i]
+        for start, stop, ab, _, tb, eb in _rows_loop(rows, out, entries=True):
+            dest = out[start:stop]
+            wy[start:stop] = dest[r[: stop - start], y[start:stop]]  # before scaling
+            dest *= (f[start:stop] / (eb + tb)).astype(rows.dtype)[:, None]
+            a[start:stop], t[start:stop], em[start:stop] = ab, tb, eb
+        den = em + t  # p_j = w_j / den; p_a = em / den; p_a - 1 = -t / den
+        out[r, a] = f * em / den
+        out[r, y] = np.where(y == a, -f * t / den, f * (wy / den - 1))
+    for i in np.flatnonzero(~np.isfinite(rows[r, a])):  # +inf, all -inf, nan: the limit
+        out[i] = softmax(rows[i]) * f[i]
+        out[i, y[i]] -= f[i]
     return out.reshape(x.shape)
 
 

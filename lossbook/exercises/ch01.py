@@ -60,8 +60,8 @@ register(
     mistakes=[
         (sp.Rational(2, 8), "2/8 is the frequency of tails (the 0s); p is the probability "
                             "of heads"),
-        (sp.Rational(1, 2), "1/2 is the fair-coin guess; the likelihood is largest at the "
-                            "observed frequency of heads"),
+        (sp.Rational(1, 2), "1/2 is the fair-coin guess, which ignores the flips; write the "
+                            "likelihood of these eight flips and maximise it"),
     ],
 )
 
