@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export OMP_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help env chromium book test test-fast notebooks bench verify lint clean
+.PHONY: help env chromium book test test-fast notebooks bench verify cards lint clean
 
 help:
 	@echo "make book       build the website into _build/html (warnings are errors)"
@@ -16,6 +16,7 @@ help:
 	@echo "make notebooks  re-execute every chapter in place (stores fresh outputs)"
 	@echo "make bench      speed and memory ratios against SciPy and PyTorch CPU"
 	@echo "make verify     re-check every registered derivation"
+	@echo "make cards      the Anki deck of the checked formulas (lossbook.apkg; make book puts it on the site)"
 
 # The locked environment. Re-installed when the lock or the package metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -45,6 +46,11 @@ lint: env
 
 verify: env
 	$(BIN)/python -m lossbook verify
+
+# The flash-card deck on its own (make book also builds it, into _build/html/downloads/,
+# from the same run that fills the verification appendix: _ext/verification.py).
+cards: env
+	$(BIN)/python -m lossbook cards -o lossbook.apkg
 
 # One pytest run: tests/ (unit, notebooks' static checks, the site in Chromium) and
 # nbval in strict mode over every chapter (each cell re-run in a kernel of this venv,
