@@ -13,20 +13,21 @@ example, which sums over the ``m`` output columns:
 (for the softmax heads the sum over classes is inside the cross-entropy). For one
 output column this is exactly the library's ``reduction="mean"``.
 
-=================  ==================  =======================================  ======
-head               output unit         loss of one example                      ``m``
-=================  ==================  =======================================  ======
-``"mse"``          linear              :math:`(a - y)^2`                        outputs
-``"mae"``          linear              :math:`|a - y|`                          outputs
-``"huber"``        linear              Huber with ``delta``                     outputs
-``"gaussian_nll"`` linear (mean, log    :math:`\log\sigma + \frac12\log 2\pi     2
-                   sigma)               + (y-\mu)^2 / (2\sigma^2)`
-``"bce"``          sigmoid per column  binary cross-entropy from the logit      labels
-``"sigmoid_mse"``  sigmoid per column  :math:`(\sigma(a) - y)^2`                labels
-``"softmax_ce"``   softmax             softmax cross-entropy (soft targets,     classes
-                                       ``label_smoothing``)
-``"softmax_mse"``  softmax             :math:`\sum_k (\operatorname{softmax}(a)_k - t_k)^2`  classes
-=================  ==================  =======================================  ======
+==================  ==================  =======================================  ======
+head                output unit         loss of one example                      ``m``
+==================  ==================  =======================================  ======
+``"mse"``           linear              :math:`(a - y)^2`                        outputs
+``"mae"``           linear              :math:`|a - y|`                          outputs
+``"huber"``         linear              Huber with ``delta``                     outputs
+``"gaussian_nll"``  linear (mean, log    :math:`\log\sigma + \frac12\log 2\pi     2
+                    sigma)               + (y-\mu)^2 / (2\sigma^2)`
+``"bce"``           sigmoid per column  binary cross-entropy from the logit      labels
+``"sigmoid_mse"``   sigmoid per column  :math:`(\sigma(a) - y)^2`                labels
+``"softmax_ce"``    softmax             softmax cross-entropy (soft targets,     classes
+                                        ``label_smoothing``)
+``"softmax_mse"``   softmax             squared error of the softmax, summed     classes
+                                        over the classes
+==================  ==================  =======================================  ======
 
 ``"gaussian_nll"`` is the negative log-likelihood of :math:`y \sim \mathcal N(\mu,
 \sigma^2)` with :math:`\mu = a_{\cdot 1}` and :math:`\log \sigma = a_{\cdot 2}`; it is

@@ -14,7 +14,7 @@ Two measures:
 - ``"backward"``: for results that are ill-conditioned in the inputs, the error
   in ulps of the magnitude of the quantities that cancel (the row's largest
   ``|x|`` for a log-sum-exp that cancels to about 0; ``max(t, sigmoid(z))`` for
-  ``sigmoid(z) - t``).
+  ``sigmoid(z) - t``), and never less than the result's own size.
 """
 
 from __future__ import annotations
@@ -191,14 +191,22 @@ def exact(function: str, *args):
 
 
 def magnitude(function: str, *args) -> np.ndarray:
-    """The scale of a backward-stable error, one per result entry (float64)."""
+    """The scale of a backward-stable error, one per result entry (float64): what
+    cancels, and never less than the result itself."""
     if function == "logsumexp":
-        return np.abs(args[0].astype(np.float64)).max(axis=1)
+        x = args[0].astype(np.float64)
+        return np.maximum(np.abs(x).max(axis=1), np.abs(_lse_float(x)))
     if function == "binary_cross_entropy_with_logits_grad":
         z, t = (a.astype(np.float64) for a in args)
         with np.errstate(over="ignore"):
             return np.maximum(np.abs(t), 1 / (1 + np.exp(-z)))
     raise KeyError(function)
+
+
+def _lse_float(x):
+    """logsumexp in float64 with the maximum shifted out: the size of the result."""
+    m = x.max(axis=1)
+    return m + np.log(np.exp(x - m[:, None]).sum(axis=1))
 
 
 def errors(function: str, measure: str, got, args, dtype, want=None) -> np.ndarray:

@@ -102,6 +102,70 @@ def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
             for f in files]
 
 
+EXERCISE_BLOCK = re.compile(r"^(:{3,}|`{3,})\{exercise\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
+SOLUTION_BLOCK = re.compile(r"^(:{3,}|`{3,})\{solution\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
+CHECK_CALL = re.compile(r'check\("(ch\d\d-ex\d+)"')
+CORRECT_SHOWN = re.compile(r"\u2713 \*\*(ch\d\d-ex\d+)\*\*|CheckResult\([^)]*correct=True")
+
+
+def exercise_problems(nb: nbformat.NotebookNode, known_ids: set[str]) -> list[str]:
+    """Every exercise names its id in the check call a student runs; no stored output
+    shows a correct answer (a check that passed) before the student asks for it."""
+    problems = []
+    markdown = "\n".join(_text(c.source) for c in nb.cells if c.cell_type == "markdown")
+    for match in EXERCISE_BLOCK.finditer(markdown):
+        body = match.group(2)
+        label = re.search(r":label:\s*(\S+)", body)
+        name = label.group(1) if label else body.strip().splitlines()[0][:40]
+        ids = CHECK_CALL.findall(body)
+        if not ids:
+            problems.append(f"exercise {name} shows no lb.exercises.check(\"chNN-exK\", ...) call")
+        for exercise_id in ids:
+            if exercise_id not in known_ids:
+                problems.append(f"exercise {name} checks {exercise_id!r}, which is not registered")
+    # Jupyter (jupyterlab-myst) folds a solution only if the source asks for it; the
+    # site folds every solution anyway (_ext/booksite.py).
+    for match in SOLUTION_BLOCK.finditer(markdown):
+        if not re.search(r"^:class:.*\bdropdown\b", match.group(2), re.M):
+            first = match.group(0).splitlines()[0]
+            problems.append(f"{first.strip()} has no ':class: dropdown' (shown open in Jupyter)")
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            texts = [_text(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
+            texts.append(_text(output.get("text", "")))
+            for text in texts:
+                shown = CORRECT_SHOWN.search(text)
+                if shown:
+                    problems.append(f"cell {index} shows a correct answer ({shown.group(0)[:40]})")
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_exercises_name_their_check_and_hide_answers(path):
+    from lossbook import exercises
+
+    problems = exercise_problems(nbformat.read(path, as_version=4), set(exercises.ids()))
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def test_exercise_checks_catch_bad_cells():
+    new = nbformat.v4
+    nb = new.new_notebook()
+    nb.cells = [
+        new.new_markdown_cell(":::{exercise} One\n:label: ch01-ex1\n\nNo call here.\n:::\n\n"
+                              ":::{exercise} Two\n:label: ch01-ex2\n\n"
+                              '`lb.exercises.check("ch77-ex9", x)`\n:::\n\n'
+                              ":::{solution} ch01-ex2\n\nOpen.\n:::"),
+        new.new_code_cell('check("ch01-ex1", "log(t)/log(10)")', execution_count=1, outputs=[
+            new.new_output("execute_result", execution_count=1,
+                           data={"text/markdown": "\u2713 **ch01-ex1**: Correct."})]),
+    ]
+    report = "\n".join(exercise_problems(nb, {"ch01-ex1", "ch01-ex2"}))
+    for needle in ("exercise ch01-ex1 shows no", "'ch77-ex9', which is not registered",
+                   "cell 1 shows a correct answer", "has no ':class: dropdown'"):
+        assert needle in report, f"not reported: {needle}\n{report}"
+
+
 def test_there_are_chapters():
     assert NOTEBOOKS, "no chapter notebook in chapters/"
 
@@ -176,3 +240,14 @@ def test_nbval_honours_a_trailing_semicolon(tmp_path):
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=300, check=False)
     assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout[-3000:]
+
+
+def test_every_notebook_starts_with_the_install_cell():
+    """scripts/notebook_header.py has put the one-line install instructions first."""
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "notebook_header.py"),
+                           "--check", str(CHAPTERS)], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for path in NOTEBOOKS:
+        first = nbformat.read(path, as_version=4).cells[0]
+        assert first.cell_type == "markdown" and "pip install -r requirements.txt" in first.source

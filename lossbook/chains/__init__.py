@@ -68,8 +68,14 @@ def chain(id: str) -> Derivation:
     for c in registered_claims():
         if c.id == id:
             return _build(c)
-    known = ", ".join(c.id for c in registered_claims())
-    raise KeyError(f"no claim {id!r}; registered: {known}")
+    import difflib
+
+    known = [c.id for c in registered_claims()]
+    close = difflib.get_close_matches(id, known, n=5, cutoff=0.5)
+    same_topic = [k for k in known if k.split(".")[0] == id.split(".")[0] and k not in close]
+    hint = close + same_topic[: max(0, 5 - len(close))]
+    raise KeyError(f"no claim {id!r}; did you mean: {', '.join(hint)}?" if hint else
+                   f"no claim {id!r}; `python -m lossbook verify` lists all {len(known)} claims")
 
 
 def _build(c: Claim) -> Derivation:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..derivation import Derivation, claim
+from ..derivation import Derivation, DerivationError, claim
 from ..symbolic import Sigmoid, Softplus, sigmoid, softplus
+from ._display import Abbrev, InOrder, Paren, Times
 
 x = sp.Symbol("x", real=True)
 a, b = sp.symbols("a b", positive=True)
@@ -35,6 +36,7 @@ k = sp.Symbol("k", nonnegative=True)
 m = sp.Symbol("m", nonnegative=True)
 i = sp.Symbol("i", integer=True, positive=True)
 t = sp.Symbol("t", real=True)
+big_m = sp.Symbol("M", positive=True)  # a bound on |mu| in the dominated-convergence proof
 xs = sp.IndexedBase("x", real=True)
 
 SAMPLE_SIZES = range(1, 7)
@@ -94,9 +96,10 @@ def log_sigmoid_softplus() -> Derivation:
 @claim("softplus.difference", chapter="ch01")
 def softplus_difference() -> Derivation:
     r"""zeta(x) - zeta(-x) = x."""
-    return (Derivation(Softplus(x) - Softplus(-x), name="softplus.difference")
-            .step(sp.log(1 + sp.exp(x)) - sp.log(1 + sp.exp(-x)), r"definition of $\zeta$")
-            .step(sp.log(sp.exp(x) * (1 + sp.exp(-x))) - sp.log(1 + sp.exp(-x)),
+    return (Derivation(InOrder(Softplus(x), -Softplus(-x)), name="softplus.difference")
+            .step(InOrder(sp.log(1 + sp.exp(x)), -sp.log(1 + sp.exp(-x))),
+                  r"definition of $\zeta$")
+            .step(InOrder(sp.log(Times(sp.exp(x), 1 + sp.exp(-x))), -sp.log(1 + sp.exp(-x))),
                   r"factor out $e^{x}$")
             .step(x, "log of a product"))
 
@@ -131,23 +134,25 @@ def mle_bernoulli_loglik() -> Derivation:
     1 - p) so that SymPy may split the logarithms.
     """
     ones = sp.Sum(xs[i], (i, 1, n))
+    heads = Abbrev(sp.Symbol("k"), ones)  # shown as k, checked as the sum
     sizes = (n, SAMPLE_SIZES)
     return (Derivation(sp.log(sp.Product(p ** xs[i] * q ** (1 - xs[i]), (i, 1, n))),
                        name="mle.bernoulli-loglik")
             .step(sp.Sum(sp.log(p ** xs[i] * q ** (1 - xs[i])), (i, 1, n)),
                   "log of a product", n=sizes)
-            .step(sp.Sum(xs[i] * sp.log(p) + (1 - xs[i]) * sp.log(q), (i, 1, n)),
+            .step(sp.Sum(Paren(InOrder(Times(xs[i], sp.log(p)), Times(1 - xs[i], sp.log(q)))),
+                         (i, 1, n)),
                   r"$\log(u^{c}) = c \log u$", n=sizes)
-            .step(ones * sp.log(p) + (n - ones) * sp.log(q),
+            .step(InOrder(Times(heads, sp.log(p)), Times(InOrder(n, -heads), sp.log(q))),
                   r"collect, $k = \sum_i x_i$", n=sizes))
 
 
 @claim("mle.bernoulli-score", chapter="ch01")
 def mle_bernoulli_score() -> Derivation:
     r"""d/dp [k log p + (n - k) log(1 - p)] = (k - n p) / (p (1 - p))."""
-    loglik = k * sp.log(p) + (n - k) * sp.log(1 - p)
+    loglik = InOrder(k * sp.log(p), Times(InOrder(n, -k), sp.log(1 - p)))
     return (Derivation(sp.Derivative(loglik, p), name="mle.bernoulli-score")
-            .step(k / p - (n - k) / (1 - p), "differentiate")
+            .step(InOrder(k / p, -InOrder(n, -k) / (1 - p)), "differentiate")
             .step((k - n * p) / (p * (1 - p)), "one fraction"))
 
 
@@ -218,6 +223,63 @@ def expectation_leibniz_gaussian() -> Derivation:
                        name="expectation.leibniz-gaussian")
             .step(sp.Integral(sp.Derivative(t**2 * phi, mu), whole_line),
                   "Leibniz rule")
-            .step(sp.Integral(t**2 * (t - mu) / s**2 * phi, whole_line),
+            .step(sp.Integral(t**2 * InOrder(t, -mu) / s**2 * phi, whole_line),
                   r"$\partial_\mu \varphi = \varphi \cdot (t - \mu)/s^{2}$")
             .step(2 * mu, "Gaussian moments"))
+
+
+# The dominating function that licenses the Leibniz rule above. For |mu| <= M:
+# |d/dmu (t^2 phi)| = t^2 |t - mu| phi / s^2 <= g(t) with
+# g(t) = e^{M^2/(2 s^2)} t^2 (|t| + M) e^{-t^2/(4 s^2)} / (s^2 sqrt(2 pi s^2)),
+# because |t - mu| <= |t| + M and the exponent bound below; g is integrable.
+
+
+@claim("expectation.leibniz-exponent-bound", chapter="ch01")
+def leibniz_exponent_bound() -> Derivation:
+    r"""(t - mu)^2 >= t^2/2 - M^2 when -M <= mu <= M: the Gaussian factor
+    e^{-(t - mu)^2/(2 s^2)} is at most e^{M^2/(2 s^2)} e^{-t^2/(4 s^2)}, uniformly in mu."""
+    return (Derivation(InOrder(t, -mu) ** 2, name="expectation.leibniz-exponent-bound",
+                       assumptions=[mu <= big_m, -big_m <= mu])
+            .step(InOrder(t**2 / 2, -mu**2, InOrder(t, -2 * mu) ** 2 / 2),
+                  "complete the square")
+            .step(InOrder(t**2 / 2, -mu**2), r"drop the square $\ge 0$", relation=">=")
+            .step(InOrder(t**2 / 2, -big_m**2), r"$\mu^2 \le M^2$", relation=">="))
+
+
+@claim("expectation.leibniz-dominating-integral", chapter="ch01")
+def leibniz_dominating_integral() -> Derivation:
+    r"""The integral of t^2 (|t| + M) e^{-t^2/(4 s^2)} over the real line is
+    16 s^4 + 4 sqrt(pi) M s^3, finite: the dominating function g is integrable."""
+    tp = sp.Symbol("t", positive=True)
+    weight = sp.exp(-(t**2) / (4 * s**2))
+    return (Derivation(sp.Integral(t**2 * InOrder(sp.Abs(t), big_m) * weight, (t, -sp.oo, sp.oo)),
+                       name="expectation.leibniz-dominating-integral")
+            .step(2 * sp.Integral(tp**2 * InOrder(tp, big_m) * weight.subs(t, tp), (tp, 0, sp.oo)),
+                  "the integrand is even in $t$")
+            .step(InOrder(16 * s**4, 4 * sp.sqrt(sp.pi) * big_m * s**3),
+                  r"$\int_0^\infty t^{3} e^{-t^2/(4s^2)}\,dt = 8s^{4}$, "
+                  r"$\int_0^\infty t^{2} e^{-t^2/(4s^2)}\,dt = 2\sqrt{\pi}\,s^{3}$"))
+
+
+# ---------------------------------------------------------------------------
+# softplus is convex (the model solution of exercise ch01-ex6)
+
+
+@claim("softplus.second-derivative", chapter="ch01")
+def softplus_second_derivative() -> Derivation:
+    r"""zeta''(x) = sigma(x) sigma(-x) > 0: softplus is strictly convex.
+
+    The chain ends at a product of two sigmoids; the claim also asks SymPy's
+    assumptions whether that product is positive for real x (it raises if not), so
+    the strict sign is checked, not only the identity.
+    """
+    d = (Derivation(sp.Derivative(Softplus(x), (x, 2)), name="softplus.second-derivative")
+         .step(sp.Derivative(Sigmoid(x), x), r"$\zeta' = \sigma$")
+         .step(sp.exp(-x) / (1 + sp.exp(-x)) ** 2, "chain rule")
+         .step(Times(Sigmoid(x), Sigmoid(-x)),
+               r"$\frac{1}{1 + e^{-x}} \cdot \frac{e^{-x}}{1 + e^{-x}}$, "
+               r"and $\frac{e^{-x}}{1 + e^{-x}} = \sigma(-x)$"))
+    if sp.Mul(*d.lines[-1].args).is_positive is not True:
+        raise DerivationError("softplus.second-derivative: sigma(x) sigma(-x) is not "
+                              "shown positive")
+    return d

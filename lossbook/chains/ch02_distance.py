@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..derivation import Derivation, claim, rejects
+from ..derivation import Derivation, DerivationError, claim, rejects
+from ._display import InOrder, Paren, Times
 
 n = sp.Symbol("n", integer=True, positive=True)
 i = sp.Symbol("i", integer=True, positive=True)
@@ -53,16 +54,33 @@ def sum_of_squares(X, beta, y):
 
 @claim("distance.loss-properties", chapter="ch02")
 def squared_error_monotone() -> Derivation:
-    r"""The squared error grows with the distance to the target.
+    r"""The squared error grows strictly with the distance to the target.
 
     If |x_1 - x_T| = d >= 0 and |x_2 - x_T| = d + delta with delta > 0, then
-    l(x_2) - l(x_1) = (d + delta)^2 - d^2 = delta (2 d + delta) >= 0.
+    l(x_2) - l(x_1) = (d + delta)^2 - d^2 = delta (2 d + delta) >= delta^2 > 0.
+    The chain proves ">= delta^2"; the claim then asks SymPy's assumptions whether
+    delta^2 is positive for the positive symbol delta (it raises if not), so the
+    strict inequality is checked too.
     """
     d = sp.Symbol("d", nonnegative=True)
     delta = sp.Symbol("delta", positive=True)
-    return (Derivation((d + delta) ** 2 - d**2, name="distance.loss-properties")
-            .step(delta * (2 * d + delta), "difference of two squares")
-            .step(sp.Integer(0), r"$\delta > 0$ and $2d + \delta > 0$", relation=">="))
+    chain = (Derivation(InOrder((d + delta) ** 2, -d**2), name="distance.loss-properties")
+             .step(Times(delta, InOrder(2 * d, delta)), "difference of two squares")
+             .step(delta**2, r"drop $2d\delta \ge 0$; and $\delta^2 > 0$ as $\delta > 0$",
+                   relation=">="))
+    if chain.lines[-1].is_positive is not True:
+        raise DerivationError("distance.loss-properties: the last line is not shown > 0")
+    return chain
+
+
+@claim("distance.sqrt-subadditive", chapter="ch02")
+def sqrt_subadditive() -> Derivation:
+    r"""(sqrt a + sqrt b)^2 >= a + b for a, b >= 0, so sqrt(a + b) <= sqrt a + sqrt b
+    (the square root is increasing): sqrt|u - v| inherits the triangle inequality."""
+    a, b = sp.symbols("a b", nonnegative=True)
+    return (Derivation(InOrder(sp.sqrt(a), sp.sqrt(b)) ** 2, name="distance.sqrt-subadditive")
+            .step(InOrder(a, b, 2 * sp.sqrt(a) * sp.sqrt(b)), "expand the square")
+            .step(InOrder(a, b), r"$2\sqrt{a}\sqrt{b} \ge 0$", relation=">="))
 
 
 @claim("distance.squared-relaxed-triangle", chapter="ch02")
@@ -85,8 +103,43 @@ def euclidean_squared_expansion() -> Derivation:
     return (Derivation(_sum((xv[i] - yv[i]) ** 2), name="euclidean.squared-expansion")
             .step(_sum(xv[i] ** 2 - 2 * xv[i] * yv[i] + yv[i] ** 2), "expand each square",
                   n=(n, SIZES))
-            .step(_sum(xv[i] ** 2) - 2 * _sum(xv[i] * yv[i]) + _sum(yv[i] ** 2),
+            .step(InOrder(_sum(xv[i] ** 2), -2 * _sum(xv[i] * yv[i]), _sum(yv[i] ** 2)),
                   "split the sum", n=(n, SIZES)))
+
+
+@claim("euclidean.cauchy-schwarz", chapter="ch02")
+def cauchy_schwarz() -> Derivation:
+    r"""Lagrange's identity: ||x||^2 ||y||^2 - (x.y)^2 = (1/2) sum_i sum_j (x_i y_j - x_j y_i)^2
+    >= 0, so (x.y)^2 <= ||x||^2 ||y||^2 (Cauchy-Schwarz). The identity is checked for
+    n = 1..5 (SymPy cannot expand the double sum for symbolic n)."""
+    j = sp.Symbol("j", integer=True, positive=True)
+    # the inner sum inside a one-term InOrder, so that SymPy prints two sums, not one
+    inner = InOrder(sp.Sum((xv[i] * yv[j] - xv[j] * yv[i]) ** 2, (j, 1, n)))
+    return (Derivation(InOrder(Times(Paren(_sum(xv[i] ** 2)), Paren(_sum(yv[i] ** 2))),
+                               -_sum(xv[i] * yv[i]) ** 2), name="euclidean.cauchy-schwarz")
+            .step(Times(sp.Rational(1, 2), sp.Sum(inner, (i, 1, n))), "Lagrange's identity",
+                  n=(n, range(1, 6)))
+            .step(sp.Integer(0), "a sum of squares", relation=">="))
+
+
+@claim("euclidean.triangle", chapter="ch02")
+def euclidean_triangle() -> Derivation:
+    r"""||a + b||^2 <= (||a|| + ||b||)^2 from a.b <= ||a|| ||b|| (Cauchy-Schwarz).
+
+    The chain starts from the expansion ||a + b||^2 = ||a||^2 + 2 a.b + ||b||^2 (the
+    chain ``euclidean.squared-expansion`` with y = -b); the norms and the inner product
+    are symbols here, with Cauchy-Schwarz as the stated assumption. Taking square
+    roots (increasing on [0, oo)) gives the triangle inequality of d_E.
+    """
+    na = sp.Symbol(r"\lVert a \rVert", nonnegative=True)
+    nb = sp.Symbol(r"\lVert b \rVert", nonnegative=True)
+    dot = sp.Symbol(r"a^{\top} b", real=True)
+    return (Derivation(InOrder(na**2, 2 * dot, nb**2), name="euclidean.triangle",
+                       assumptions=[dot <= na * nb])
+            .step(InOrder(na**2, 2 * na * nb, nb**2),
+                  r"Cauchy-Schwarz: $a^{\top} b \le \lVert a \rVert \lVert b \rVert$",
+                  relation="<=")
+            .step(InOrder(na, nb) ** 2, "a binomial square"))
 
 
 # ---------------------------------------------------------------------------
@@ -158,6 +211,24 @@ class Mat(sp.Function):
 
     def _latex(self, printer):
         return _top(printer._print(self.args[0]))
+
+
+class MatTerms(sp.Function):
+    r"""``MatTerms(A, B, ...)`` shows the matrix sum :math:`A + B + \dots` in the order
+    given (SymPy would sort the terms); checked as ``Mat(A + B + ...)``."""
+
+    def unfold(self):
+        return Mat(sp.MatAdd(*self.args, evaluate=False)).unfold()
+
+    def _latex(self, printer):
+        out = ""
+        for index, term in enumerate(self.args):
+            text = _top(printer._print(term))
+            negative = text.startswith("-")
+            body = text[1:].lstrip() if negative else text
+            out += ("- " if negative else "") + body if index == 0 else (
+                (" - " if negative else " + ") + body)
+        return out
 
 
 def _scalar(expr):
@@ -233,24 +304,50 @@ def least_squares_gradient() -> Derivation:
                   "differentiate each term", n=(n, ROWS)))
 
 
+# Entry by entry, for any number m of features: X = (x_{il}) is n x m, beta = (beta_l).
+j, col = sp.symbols("j k", integer=True, positive=True)
+ell = sp.Symbol("l", integer=True, positive=True)
+beta_v = sp.IndexedBase("beta", real=True)
+FEATURE_COUNTS = range(1, 4)
+
+
+def _prediction():
+    r""":math:`\sum_{l=1}^{m} x_{il} \beta_l`, the i-th entry of X beta."""
+    return sp.Sum(xv[i, ell] * beta_v[ell], (ell, 1, m))
+
+
+def _gradient_entry():
+    r"""Entry j of the gradient: 2 sum_l (X^T X)_{jl} beta_l - 2 (X^T y)_j."""
+    gram = sp.Sum(xv[i, j] * xv[i, ell], (i, 1, n))
+    return InOrder(2 * sp.Sum(Times(Paren(gram), beta_v[ell]), (ell, 1, m)),
+                   -2 * _sum(xv[i, j] * yv[i]))
+
+
 @claim("least-squares.gradient-entrywise", chapter="ch02")
 def least_squares_gradient_entrywise() -> Derivation:
-    r"""The same gradient written with sums over the n examples (two features).
+    r"""Entry j of grad ||X beta - y||^2, with sums over the n examples and m features.
 
-    Shows where the entries of X^T X and X^T y come from (for every n; n = 1..6 if only
-    concretely).
+    d/d beta_j sum_i (sum_l x_il beta_l - y_i)^2 = 2 sum_l (sum_i x_ij x_il) beta_l
+    - 2 sum_i x_ij y_i = 2 (X^T X beta)_j - 2 (X^T y)_j. The number of examples n stays
+    a symbol (every n); the features are written out for m = 1, 2, 3 and every j <= m.
     """
-    b1, b2 = sp.symbols("beta_1 beta_2", real=True)
-    x1, x2 = xv[i, 1], xv[i, 2]
-    r = x1 * b1 + x2 * b2 - yv[i]
-    loss = _sum(r**2)
-    return (Derivation(sp.Derivative(loss, b1), name="least-squares.gradient-entrywise",
-                       fixed=TWO_FEATURES)
-            .step(_sum(2 * r * x1),
-                  "chain rule",
-                  n=(n, SIZES))
-            .step(2 * b1 * _sum(x1 * x1) + 2 * b2 * _sum(x1 * x2) - 2 * _sum(x1 * yv[i]),
-                  r"multiply out $r_i$", n=(n, SIZES)))
+    residual = InOrder(_prediction(), -yv[i])
+    return (Derivation(sp.Derivative(_sum(residual**2), beta_v[j]),
+                       name="least-squares.gradient-entrywise")
+            .step(_sum(Times(2, Paren(residual), xv[i, j])),
+                  r"chain rule: $\partial \beta_l / \partial \beta_j$ is 1 for $l = j$, else 0",
+                  n=(m, FEATURE_COUNTS))
+            .step(_gradient_entry(), "multiply out and swap the two sums",
+                  n=(m, FEATURE_COUNTS)))
+
+
+@claim("least-squares.hessian-entrywise", chapter="ch02")
+def least_squares_hessian_entrywise() -> Derivation:
+    r"""Entry (j, k) of the Hessian: d/d beta_k of gradient entry j is 2 sum_i x_ij x_ik
+    = 2 (X^T X)_{jk}; every n, m = 1..3 features (all j, k <= m)."""
+    return (Derivation(_gradient_entry(), name="least-squares.hessian-entrywise")
+            .step(2 * _sum(xv[i, j] * xv[i, col]), r"only the term $l = k$ contains $\beta_k$",
+                  relation="d/dx", wrt=beta_v[col], n=(m, FEATURE_COUNTS)))
 
 
 @claim("least-squares.normal-equations", chapter="ch02")
@@ -265,7 +362,7 @@ def least_squares_normal_equations() -> Derivation:
     product = sp.MatMul(2, gram, sp.Inverse(gram), X.T, y, evaluate=False)
     return (Derivation(Mat(sp.MatAdd(product, -2 * X.T * y, evaluate=False)),
                        name="least-squares.normal-equations", fixed=TWO_FEATURES)
-            .step(Mat(sp.MatAdd(2 * X.T * y, -2 * X.T * y, evaluate=False)),
+            .step(MatTerms(2 * X.T * y, -2 * X.T * y),
                   r"$(X^{\top}X)(X^{\top}X)^{-1} = I$",
                   n=(n, range(2, 5)))
             .step(Mat(sp.ZeroMatrix(FEATURES, 1)), "cancel", n=(n, range(2, 5))))

@@ -261,9 +261,8 @@ def logreg_mean_grad() -> Derivation:
     return (
         Derivation(sp.Derivative(sp.Sum(loss_i, (i, 1, N)) / N, w[j]), name="logreg.mean-grad")
         .step(sp.Sum(Times(Paren(InOrder(Sigmoid(zi), -ys[i])), xs[i, j]), (i, 1, N)) / N,
-              r"the derivative of a sum is the sum of the derivatives; each term as in "
-              r"$\partial L/\partial w_j = (\sigma(z) - y) x_j$, with "
-              r"$z_i = \sum_k w_k x_{i,k} + b$", n=(m, range(1, 4)))
+              r"derivative of a sum, each term as for one example "
+              r"($z_i = \sum_k w_k x_{i,k} + b$)", n=(m, range(1, 4)))
     )
 
 

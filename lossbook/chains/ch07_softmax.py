@@ -74,8 +74,8 @@ def _sum(body, index=k, upper=n):
 
 
 def s_(index):
-    r""":math:`s_i = \operatorname{softmax}(z)_i`."""
-    return Softmax(z, index, n)
+    r""":math:`s_i = \operatorname{softmax}(z)_i`, shown as :math:`s_i` (the chapter's name)."""
+    return Abbrev(sp.Symbol(f"s_{index}"), Softmax(z, index, n))
 
 
 # ------------------------------------------------------------- the categorical model
@@ -113,7 +113,7 @@ def softmax_shift() -> Derivation:
         .step(sp.Mul(sp.exp(a), sp.exp(z[i]), sp.Pow(sp.Mul(sp.exp(a), total, evaluate=False),
                                                       -1, evaluate=False), evaluate=False),
               "the constant $e^{a}$ comes out of the sum", n=N_RANGE)
-        .step(s_(i), "cancel $e^{a}$", n=N_RANGE)
+        .step(Softmax(z, i, n), "cancel $e^{a}$", n=N_RANGE)
     )
 
 
@@ -123,7 +123,7 @@ def softmax_shift() -> Derivation:
 def softmax_jacobian() -> Derivation:
     total = _sum(sp.exp(z[k]))
     return (
-        Derivation(sp.Derivative(s_(i), z[j]), name="softmax.jacobian")
+        Derivation(sp.Derivative(Softmax(z, i, n), z[j]), name="softmax.jacobian")
         .step(sp.Derivative(sp.exp(z[i]) / total, z[j]), "definition of the softmax",
               n=N_RANGE)
         .step(InOrder(Times(sp.KroneckerDelta(i, j), sp.exp(z[i]), total),

@@ -279,7 +279,7 @@ ERRATA = [
         id="002-unstated-k-ne-i",
         source="002",
         section="Cross Entropy Loss for Multi-Class Classification",
-        stated=r"&= - \tilde{\mathbf{y}}_i \tilde{\mathbf{y}}_k",
+        stated=r"&= - \tilde{\mathbf{y}}_i \tilde{\mathbf{y}}_k \\",
         correction=r"$\partial \tilde y_i/\partial z_k = -\tilde y_i \tilde y_k$ only for "
                    r"$k \ne i$ (the step treats $e^{z_i}$ as a constant); for $k = i$ it is "
                    r"$\tilde y_i(1 - \tilde y_i)$, derived just before. Together: "
