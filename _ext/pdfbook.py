@@ -99,7 +99,7 @@ def move_solutions(app: Sphinx, doctree, docname: str) -> None:
     appendix = nodes.section(ids=[SOLUTIONS_ID], names=["solutions to the exercises"])
     appendix += nodes.title("", "Solutions to the exercises")
     appendix += nodes.paragraph("", "The model answer of every exercise, in the order of the "
-                                    "chapters; each exercise gives the page of its solution.")
+                                    "chapters; each exercise links to its solution here.")
     for solution in solutions:
         target = solution["ids"][0] if solution.get("ids") else None
         pointer = nodes.paragraph(classes=["lb-solution-pointer"])
