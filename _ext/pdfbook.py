@@ -3,7 +3,7 @@
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``; it acts only for the
 LaTeX builder. The LaTeX builder assembles the whole book into one doctree and emits
 ``doctree-resolved`` for it; there every sphinx-exercise solution is taken out of its
-chapter and replaced by one line ("Solution: page N"), and all of them are appended,
+chapter and replaced by one line that links to it, and all of them are appended,
 in book order, to a last chapter "Solutions to the exercises". On the website nothing
 changes: each solution stays folded under its exercise (``booksite.py``).
 
