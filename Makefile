@@ -24,7 +24,7 @@ export OMP_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help env env-test env-lab chromium book test test-fast notebooks lab pdf test-pdf \
-        texlive bench verify lint clean
+        texlive bench verify cards lint clean
 
 help:
 	@echo "make book       build the website into _build/html (warnings are errors), with the"
@@ -36,6 +36,7 @@ help:
 	@echo "make test-pdf   build the PDF and check it (pages, fonts, no overfull formulas)"
 	@echo "make bench      speed and memory ratios against SciPy and PyTorch CPU"
 	@echo "make verify     re-check every registered derivation"
+	@echo "make cards      the Anki deck of the checked formulas (lossbook.apkg; make book puts it on the site)"
 
 # --------------------------------------------------------------------------- environments
 # Re-installed when a lock or the package metadata changes.
@@ -117,6 +118,11 @@ lint: env-test
 
 verify: env
 	$(BIN)/python -m lossbook verify
+
+# The flash-card deck on its own (make book also builds it, into _build/html/downloads/,
+# from the same run that fills the verification appendix: _ext/verification.py).
+cards: env
+	$(BIN)/python -m lossbook cards -o lossbook.apkg
 
 # One pytest run: tests/ (unit, notebooks' static checks, the site in Chromium) and
 # nbval in strict mode over every chapter (each cell re-run in a kernel of this venv,

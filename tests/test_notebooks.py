@@ -23,6 +23,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
+#: Pages of chapters/ that are MyST Markdown (generated at build time, e.g. the
+#: verification appendix): in the table of contents like the notebooks.
+MARKDOWN_PAGES = sorted(CHAPTERS.glob("*.md"))
 DERIVATION_CALL = re.compile(r"\bDerivation\s*\(")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line \d+", re.M)
 
@@ -178,7 +181,8 @@ def test_notebook_is_cleanly_executed(path):
 
 def test_toc_lists_exactly_the_chapters():
     listed = toc_files()
-    on_disk = {f"chapters/{p.stem}" for p in NOTEBOOKS}
+    on_disk = {f"chapters/{p.stem}" for p in NOTEBOOKS + MARKDOWN_PAGES}
+    assert len(on_disk) == len(NOTEBOOKS) + len(MARKDOWN_PAGES), "a page is both .md and .ipynb"
     in_toc = {f for f in listed if f.startswith("chapters/")}
     assert not on_disk - in_toc, f"chapters missing from _toc.yml: {sorted(on_disk - in_toc)}"
     assert not in_toc - on_disk, f"_toc.yml lists missing chapters: {sorted(in_toc - on_disk)}"
