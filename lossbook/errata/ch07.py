@@ -145,6 +145,7 @@ _SECTION_MULTI = "Generalizing to multiple classes"
 ERRATA = [
     dict(
         id="000-lse-max-exp",
+        title="Log-sum-exp approximated by the largest exponential",
         source="000",
         section=_SECTION_MULTI,
         stated=r"$$\log(\sum_{k=1}^n \exp(y_k)) \approx \max_k(\exp(x_k))$$",
@@ -159,6 +160,7 @@ ERRATA = [
     ),
     dict(
         id="000-lse-term-saturation",
+        title="Non-saturation credited to the wrong term",
         source="000",
         section=_SECTION_MULTI,
         stated=r"Notice that the last term depends directly on the value of $$y_i$$, our "
@@ -174,6 +176,7 @@ ERRATA = [
     ),
     dict(
         id="000-softmax-loss-softplus",
+        title="The softmax loss replaced by a softplus",
         source="000",
         section=_SECTION_MULTI,
         stated=r"then the loss simplifies to $$ \zeta(y_i)- y_i \approx 0$$",
@@ -189,6 +192,7 @@ ERRATA = [
     ),
     dict(
         id="000-softmax-notation",
+        title="Two lines with a bracket too many",
         source="000",
         section=_SECTION_MULTI,
         stated=SOFTMAX_LINES_000[0] + r" \\ " + SOFTMAX_LINES_000[1],
@@ -202,6 +206,7 @@ ERRATA = [
     ),
     dict(
         id="000-sigmoid-shift",
+        title="Shift invariance said not to apply to the sigmoid",
         source="000",
         section="Numerical stability",
         stated=r"This does not apply to the sigmoid function, as it also contains terms "
@@ -218,6 +223,7 @@ ERRATA = [
     ),
     dict(
         id="001-softmax-opening",
+        title="The product rule with the wrong power",
         source="001",
         section="derivative of the softmax",
         stated=r"\exp{(Z_{i})}\frac{\left(\sum_{k} \exp{(Z_{k})}\right)^{-2}}{\partial Z_j}",
@@ -234,6 +240,7 @@ ERRATA = [
     ),
     dict(
         id="001-softmax-quotient-power",
+        title="Divided by the power -2 of the sum",
         source="001",
         section="derivative of the softmax",
         stated=r"\frac{-\exp{(Z_{i})}}{\left(\sum_{k} \exp{(Z_{k})}\right)^{-2}} \exp{(Z_{j})}",
@@ -248,6 +255,7 @@ ERRATA = [
     ),
     dict(
         id="001-softmax-jacobian-swapped",
+        title="The softmax Jacobian with its first index swapped",
         source="001",
         section="relationship to the softmax function",
         stated=r"&=  \hat y_j (\mathrm{I} \left[i=j\right]- \hat y_j)  \\",
@@ -263,6 +271,7 @@ ERRATA = [
     ),
     dict(
         id="001-softmax-index",
+        title="A summation index left in the result",
         source="001",
         section="relationship to the softmax function",
         stated=r"&= \hat y_j - y_i  \\",
@@ -277,6 +286,7 @@ ERRATA = [
     ),
     dict(
         id="002-unstated-k-ne-i",
+        title="An off-diagonal formula stated for every index",
         source="002",
         section="Cross Entropy Loss for Multi-Class Classification",
         stated=r"&= - \tilde{\mathbf{y}}_i \tilde{\mathbf{y}}_k \\",
