@@ -23,7 +23,15 @@ import numpy as np
 from ._args import class_args, elementwise_args
 from ._reduction import times
 from ._validation import as_float, check_fraction, check_positive, check_unit_interval
-from .activations import _BLOCK_BYTES, _as_rows, _rows_loop, sigmoid, softmax
+from .activations import (
+    _BLOCK_BYTES,
+    _as_rows,
+    _exp_rows_at,
+    _row_blocks,
+    _rows_loop,
+    sigmoid,
+    softmax,
+)
 from .losses import class_weighted_target, drop_ignored, multiclass_margins
 
 __all__ = [
@@ -256,37 +264,59 @@ def _softmax_ce_label_grad(x: np.ndarray, labels: np.ndarray, scale) -> np.ndarr
     into the output. ``scale`` is a scalar or one factor per example (flat, or of
     shape ``x.shape[:-1]``).
 
-    With :math:`m = x_a` the row maximum and :math:`s = \sum_{j \ne a} e^{x_j - m}`
-    (``activations._exp_rows``), the softmax is :math:`e^{x_j - m}/(1 + s)`, and at
-    the maximum's own entry, where a confident correct prediction has
-    :math:`p_a \approx 1`,
+    With :math:`w = e^{x}`, :math:`t = \sum_{j \ne y} w_j` (the label's term kept
+    apart) and :math:`T = t + w_y`, the softmax is :math:`p_j = w_j / T`, and at the
+    label
 
-    .. math:: p_a - 1 = -\frac{s}{1 + s} = -\sum_{j \ne a} p_j,
+    .. math:: p_y - 1 = -t / T = -\sum_{j \ne y} p_j,
 
     never the difference of two numbers near 1 (which gives 0 instead of
-    :math:`-e^{-40}` for the row ``[0, -40]``). At a label that is not the maximum,
-    :math:`p_y \le 1/2` and :math:`p_y - 1` does not cancel."""
+    :math:`-e^{-40}` for the row ``[0, -40]`` with label 0). Rows where ``exp(x)``
+    would overflow or lose too much to underflow (``activations._exp_rows_at``)
+    are done by :func:`_softmax_ce_label_grad_shifted`."""
     rows, _ = _as_rows(x, -1)
     n = len(rows)
     f = np.asarray(scale, dtype=np.float64)
     f = f.reshape(-1) if f.ndim else np.full(n, float(f))
-    r, y = np.arange(n), labels.reshape(-1).astype(np.intp)
+    y = labels.reshape(-1).astype(np.intp)
+    out = np.empty_like(rows)
+    redo = []
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        for start, stop, block, dest in _row_blocks(rows, out):
+            yb, fb = y[start:stop], f[start:stop]
+            t, wy, ok = _exp_rows_at(block, dest, yb, entries=True, scale=fb)
+            dest *= (fb / (t + wy)).astype(rows.dtype)[:, None]
+            dest[np.arange(stop - start), yb] = -fb * t / (t + wy)
+            if ok is not None:
+                redo.extend(start + np.flatnonzero(~ok))
+        if redo:
+            out[redo] = _softmax_ce_label_grad_shifted(rows[redo], y[redo], f[redo])
+    return out.reshape(x.shape)
+
+
+def _softmax_ce_label_grad_shifted(rows, y, f):
+    r""":func:`_softmax_ce_label_grad` for rows (2-d) by the forms of
+    ``activations._exp_rows``: with :math:`m = x_a` the row maximum and
+    :math:`s = \sum_{j \ne a} e^{x_j - m}`, the softmax is :math:`e^{x_j - m}/(1 + s)`
+    and, at the maximum, :math:`p_a - 1 = -s/(1 + s)`; at a label that is not the
+    maximum :math:`p_y \le 1/2` and :math:`p_y - 1` does not cancel."""
+    n = len(rows)
+    r = np.arange(n)
     out = np.empty_like(rows)
     a, wy = np.zeros(n, dtype=np.intp), np.zeros(n)
     t, em = np.zeros(n), np.ones(n)
-    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        for start, stop, ab, _, tb, eb in _rows_loop(rows, out, entries=True):
-            dest = out[start:stop]
-            wy[start:stop] = dest[r[: stop - start], y[start:stop]]  # before scaling
-            dest *= (f[start:stop] / (eb + tb)).astype(rows.dtype)[:, None]
-            a[start:stop], t[start:stop], em[start:stop] = ab, tb, eb
-        den = em + t  # p_j = w_j / den; p_a = em / den; p_a - 1 = -t / den
-        out[r, a] = f * em / den
-        out[r, y] = np.where(y == a, -f * t / den, f * (wy / den - 1))
+    for start, stop, ab, _, tb, eb in _rows_loop(rows, out, entries=True):
+        dest = out[start:stop]
+        wy[start:stop] = dest[r[: stop - start], y[start:stop]]  # before scaling
+        dest *= (f[start:stop] / (eb + tb)).astype(rows.dtype)[:, None]
+        a[start:stop], t[start:stop], em[start:stop] = ab, tb, eb
+    den = em + t  # p_j = w_j / den; p_a = em / den; p_a - 1 = -t / den
+    out[r, a] = f * em / den
+    out[r, y] = np.where(y == a, -f * t / den, f * (wy / den - 1))
     for i in np.flatnonzero(~np.isfinite(rows[r, a])):  # +inf, all -inf, nan: the limit
         out[i] = softmax(rows[i]) * f[i]
         out[i, y[i]] -= f[i]
-    return out.reshape(x.shape)
+    return out
 
 
 def softmax_cross_entropy_grad(logits, target, label_smoothing=0.0, weight=None,

@@ -35,7 +35,7 @@ import numpy as np
 from ._args import class_args, elementwise_args
 from ._reduction import times
 from ._validation import check_fraction, check_positive
-from .activations import _BLOCK_BYTES, _as_rows, _rows_stats, log_softmax
+from .activations import _BLOCK_BYTES, _as_rows, _exp_rows_at, _row_blocks, _rows_stats, log_softmax
 
 __all__ = [
     "mse",
@@ -284,22 +284,40 @@ def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction=
 
 def _softmax_ce_label_values(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     r"""Per-example softmax cross-entropy for class indices (the ``"none"`` values
-    before weighting), shape ``x.shape[:-1]``. With :math:`m = x_a` the row maximum
-    and :math:`s = \sum_{j \ne a} e^{x_j - m}` (``activations._exp_rows``),
+    before weighting), shape ``x.shape[:-1]``, in cache-sized blocks of rows
+    without forming the log-softmax:
 
-    .. math:: -\log \operatorname{softmax}(x)_y = (m - x_y) + \operatorname{log1p}(s),
+    .. math:: -\log \operatorname{softmax}(x)_y
+              = \operatorname{log1p}\Big(\sum_{j \ne y} e^{x_j - x_y}\Big)
+              = \operatorname{log1p}(t / w_y), \quad t = \sum_{j \ne y} e^{x_j},
+              \; w_y = e^{x_y}.
 
-    two non-negative parts, so a confident correct row (:math:`y = a`, loss
-    :math:`\approx s`) keeps its relative accuracy instead of rounding to 0 (as
-    :math:`\operatorname{logsumexp}(x) - x_y` does). Rows are processed in
-    cache-sized blocks and the log-softmax is never formed."""
+    The label's own term (1) is kept out of the sum, so a confident correct row
+    (loss about :math:`e^{-40}`) keeps its relative accuracy instead of rounding to
+    0 as :math:`\operatorname{logsumexp}(x) - x_y` does; ``log1p`` never magnifies
+    the relative error of :math:`t / w_y`, and no difference of logits is rounded
+    before an exponential. Rows where that direct form would overflow or underflow
+    (see ``activations._exp_rows_at``) use the row maximum :math:`m = x_a` instead:
+    :math:`(m - x_y) + \operatorname{log1p}(\sum_{j \ne a} e^{x_j - m})`, two
+    non-negative parts (``activations._exp_rows``)."""
     rows, _ = _as_rows(x, -1)
     y = labels.reshape(-1)
-    _, m, s = _rows_stats(rows)
-    with np.errstate(invalid="ignore"):
-        values = (m.astype(np.float64) - picked(rows, y)) + np.log1p(s)
-    for i in np.flatnonzero(~np.isfinite(m)):  # +inf, all -inf or nan: the limit
-        values[i] = -log_softmax(rows[i])[y[i]]
+    values = np.empty(len(rows))
+    redo = []
+    with np.errstate(**_QUIET):
+        for start, stop, block, scratch in _row_blocks(rows):
+            t, wy, ok = _exp_rows_at(block, scratch, y[start:stop], entries=False)
+            values[start:stop] = t / wy
+            if ok is not None:
+                redo.extend(start + np.flatnonzero(~ok))
+        np.log1p(values, out=values)
+        if redo:
+            redo = np.array(redo)
+            sub = rows[redo]
+            _, m, s = _rows_stats(sub)
+            values[redo] = (m.astype(np.float64) - picked(sub, y[redo])) + np.log1p(s)
+            for i in redo[~np.isfinite(m)]:  # +inf, all -inf or nan: the limit
+                values[i] = -log_softmax(rows[i])[y[i]]
     return values.astype(x.dtype).reshape(x.shape[:-1])
 
 
@@ -320,9 +338,9 @@ def softmax_cross_entropy(logits, target, label_smoothing=0.0, weight=None, igno
     Arguments: ``logits`` (first) is the prediction :math:`z`, ``target`` (second)
     the truth. An integer ``target`` holds class indices (shape ``logits.shape[:-1]``,
     broadcasting allowed); then the loss is
-    :math:`(m - z_y) + \operatorname{log1p}(\sum_{j \ne a} e^{z_j - m})` with
-    :math:`m = z_a` the row maximum (see :func:`_softmax_ce_label_values`),
-    computed in cache-sized blocks of rows without forming the log-softmax; a
+    :math:`\operatorname{log1p}(\sum_{j \ne y} e^{z_j - z_y})` (see
+    :func:`_softmax_ce_label_values`), computed in cache-sized blocks of rows
+    without forming the log-softmax; a
     confident correct prediction keeps a few ulp of relative accuracy
     (``[[0, -40, -41]]`` with label 0 gives :math:`5.81 \cdot 10^{-18}`, not 0). A
     floating ``target`` holds one distribution per example and must have exactly

@@ -83,7 +83,8 @@ def test_kill_rate_summary():
 MATHJAX_MACROS = set("""
 begin end aligned array cases matrix pmatrix bmatrix text mathrm mathit mathbf mathsf
 mathtt mathcal mathbb mathfrak operatorname frac dfrac tfrac binom sqrt left right big
-Big bigg Bigg middle cdot cdots ldots dots vdots ddots times div pm mp circ bullet ast
+Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm middle
+cdot cdots ldots dots vdots ddots times div pm mp circ bullet ast
 star le ge leq geq ne neq lt gt approx sim simeq equiv propto ll gg subset subseteq in
 notin ni cup cap setminus emptyset varnothing forall exists neg land lor to gets
 rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto longmapsto

@@ -26,6 +26,9 @@ import sympy as sp
 
 from .. import symbolic as sym
 from ..derivation import LOG_LE_X_MINUS_1, Derivation, claim, rejects
+from ..symbolic import _Named
+from ._display import InOrder, Paren, Times
+from .ch09_one_vs_all import shown
 
 n, k = sym.N, sym.K
 p = sym.probabilities("p")
@@ -37,6 +40,12 @@ sigma, sigma1, sigma2, v = sp.symbols("sigma sigma_1 sigma_2 v", positive=True)
 pp, qq = sp.symbols("p q", positive=True)
 
 NS = range(2, 7)
+
+
+def kl_sum(first, second, upper=n):
+    r""":math:`\sum_k p_k \log(p_k / q_k)` written in the text's order (SymPy would print
+    the logarithm first)."""
+    return total(Times(first[k], sp.log(first[k] / second[k])), upper)
 
 
 def total(expr, upper=n):
@@ -82,10 +91,10 @@ class Normal(sp.Function):
 @claim("kl.log-difference", chapter="ch03")
 def kl_log_difference() -> Derivation:
     r"""KL(p||q) = sum_k p_k (log p_k - log q_k) = -sum_k p_k log(q_k / p_k), for every n."""
-    return (Derivation(sym.kl_divergence(p, q, n), name="kl.log-difference")
-            .step(total(p[k] * (sp.log(p[k]) - sp.log(q[k]))),
+    return (Derivation(kl_sum(p, q), name="kl.log-difference")
+            .step(total(Times(p[k], Paren(InOrder(sp.log(p[k]), -sp.log(q[k]))))),
                   r"$\log(a/b) = \log a - \log b$")
-            .step(-total(p[k] * sp.log(q[k] / p[k])),
+            .step(-total(Times(p[k], sp.log(q[k] / p[k]))),
                   r"$\log(a/b) = -\log(b/a)$"))
 
 
@@ -106,6 +115,53 @@ def kl_log_bound() -> Derivation:
             .step((u - 1) / u, "common denominator"))
 
 
+class Gap(_Named):
+    r"""``Gap(u)`` displays as :math:`f(u)`, the gap :math:`f(u) = u - 1 - \log u` between
+    the tangent line and the logarithm; unfolds to that expression."""
+
+    nargs = 1
+
+    def unfold(self):
+        w = self.args[0]
+        return w - 1 - sp.log(w)
+
+    def _latex(self, printer, exp=None):
+        body = r"f\left(" + printer._print(self.args[0]) + r"\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+@claim("kl.log-bound-equality", chapter="ch03")
+def kl_log_bound_equality() -> Derivation:
+    r"""f(u) = u - 1 - log u is the integral of (t - 1)/t from 1 to u.
+
+    For u > 1 the integrand is positive on (1, u]; for 0 < u < 1 the integral runs
+    backwards over [u, 1), where the integrand is negative. Either way f(u) > 0, so
+    log u = u - 1 only at u = 1 (the equality case of Gibbs' inequality).
+    """
+    t = sp.Symbol("t", positive=True)
+    return (Derivation(Gap(u), name="kl.log-bound-equality")
+            .step(InOrder(u, -1, -sp.log(u)), "definition of $f$")
+            .step(sp.Integral(InOrder(1, -1 / t), (t, 1, u)),
+                  r"fundamental theorem of calculus: $f(1) = 0$, $f'(t) = 1 - 1/t$")
+            .step(sp.Integral((t - 1) / t, (t, 1, u)), "common denominator"))
+
+
+@claim("kl.gibbs-terms", chapter="ch03")
+def kl_gibbs_terms() -> Derivation:
+    r"""KL(p||q) = sum_k p_k f(q_k / p_k) with f(u) = u - 1 - log u >= 0.
+
+    Adding sum_k (q_k - p_k) = 0 (both distributions sum to 1; checked for n = 2..6)
+    writes KL as a p-weighted sum of gaps, each zero only at q_k = p_k.
+    """
+    ratio = q[k] / p[k]
+    return (Derivation(kl_sum(p, q), name="kl.gibbs-terms",
+                       assumptions=[sym.sums_to_one(p, n), sym.sums_to_one(q, n)])
+            .step(-total(Times(p[k], sp.log(ratio))), r"$\log(a/b) = -\log(b/a)$")
+            .step(total(Times(p[k], Paren(InOrder(ratio, -1, -sp.log(ratio))))),
+                  r"add $\sum_k (q_k - p_k) = 1 - 1 = 0$", n=(n, NS))
+            .step(total(Times(p[k], Gap(ratio))), r"$f(u) = u - 1 - \log u$"))
+
+
 @claim("kl.gibbs", chapter="ch03")
 def kl_gibbs() -> Derivation:
     r"""Gibbs' inequality KL(p||q) >= 0, from log u <= u - 1 with u = q_k / p_k.
@@ -113,12 +169,12 @@ def kl_gibbs() -> Derivation:
     Every step is symbolic in n except the last, which uses that p and q both sum
     to 1 and is checked for n = 2..6.
     """
-    return (Derivation(sym.kl_divergence(p, q, n), name="kl.gibbs",
+    return (Derivation(kl_sum(p, q), name="kl.gibbs",
                        assumptions=[sym.sums_to_one(p, n), sym.sums_to_one(q, n)])
-            .step(-total(p[k] * sp.log(q[k] / p[k])), r"$\log(a/b) = -\log(b/a)$")
-            .step(-total(p[k] * (q[k] / p[k] - 1)), "$u = q_k/p_k$",
+            .step(-total(Times(p[k], sp.log(q[k] / p[k]))), r"$\log(a/b) = -\log(b/a)$")
+            .step(-total(Times(p[k], Paren(InOrder(q[k] / p[k], -1)))), "$u = q_k/p_k$",
                   relation=">=", lemma=LOG_LE_X_MINUS_1)
-            .step(total(p[k]) - total(q[k]), "expand")
+            .step(InOrder(total(p[k]), -total(q[k])), "expand")
             .step(sp.Integer(0), "normalisation", n=(n, NS)))
 
 
@@ -149,9 +205,14 @@ def kl_example_qp() -> Derivation:
 @claim("kl.asymmetry", chapter="ch03")
 def kl_asymmetry() -> Derivation:
     r"""KL(p||q) - KL(q||p) = 2 log 5 - (14/5) log 3 >= 1/10 > 0 for the pair above."""
-    return (Derivation(sym.kl_divergence(P_PAIR, Q_PAIR) - sym.kl_divergence(Q_PAIR, P_PAIR),
-                       name="kl.asymmetry")
-            .step(2 * sp.log(5) - sp.Rational(14, 5) * sp.log(3), "collect the logarithms")
+    forward = shown(r"\mathrm{KL}(p \,\|\, q)", sym.kl_divergence(P_PAIR, Q_PAIR))
+    backward = shown(r"\mathrm{KL}(q \,\|\, p)", sym.kl_divergence(Q_PAIR, P_PAIR))
+    return (Derivation(InOrder(forward, -backward), name="kl.asymmetry")
+            .step(InOrder(sp.log(sp.Rational(5, 3)),
+                          -Paren(InOrder(sp.Rational(9, 5) * sp.log(3), -sp.log(5)))),
+                  "the two values above")
+            .step(InOrder(2 * sp.log(5), -sp.Rational(14, 5) * sp.log(3)),
+                  "collect the logarithms")
             .step(sp.Rational(1, 10), "a number, compared", relation=">="))
 
 
@@ -176,8 +237,8 @@ def kl_infinite_support() -> Derivation:
 
 
 def _gauss_log_ratio():
-    return (sp.log(sigma2 / sigma1) - (x - mu1) ** 2 / (2 * sigma1**2)
-            + (x - mu2) ** 2 / (2 * sigma2**2))
+    return InOrder(sp.log(sigma2 / sigma1), -InOrder(x, -mu1) ** 2 / (2 * sigma1**2),
+                   InOrder(x, -mu2) ** 2 / (2 * sigma2**2))
 
 
 def kl_gaussians_closed_form():
@@ -196,10 +257,11 @@ def kl_gaussian() -> Derivation:
     """
     p1, p2 = Normal(x, mu1, sigma1), Normal(x, mu2, sigma2)
     line = (x, -sp.oo, sp.oo)
-    return (Derivation(sp.Integral(p1 * sp.log(p1 / p2), line), name="kl.gaussian")
-            .step(sp.Integral(p1 * _gauss_log_ratio(), line),
+    return (Derivation(sp.Integral(Times(p1, sp.log(p1 / p2)), line), name="kl.gaussian")
+            .step(sp.Integral(Times(p1, Paren(_gauss_log_ratio())), line),
                   "the log of the ratio of the two densities")
-            .step(kl_gaussians_closed_form(),
+            .step(InOrder(sp.log(sigma2 / sigma1),
+                          InOrder(sigma1**2, InOrder(mu1, -mu2) ** 2) / (2 * sigma2**2), -HALF),
                   r"$E_p[(X-\mu_1)^2] = \sigma_1^2$, "
                   r"$E_p[(X-\mu_2)^2] = \sigma_1^2 + (\mu_1-\mu_2)^2$"))
 
@@ -209,28 +271,107 @@ def kl_gaussian() -> Derivation:
 
 
 def forward_objective():
-    r"""E_p[-log q(X)] for q = N(mu, sigma^2) and p with mean m and variance v.
+    r"""E_p[-log q(X)] for q = N(mu, sigma^2) and p with mean m and variance v, as the
+    text writes it (see ``kl.forward-objective`` for its derivation).
 
     Only this term of KL(p||q) = E_p[-log q(X)] - E_p[-log p(X)] depends on q.
     """
-    return sp.log(2 * sp.pi * sigma**2) / 2 + (v + (m - mu) ** 2) / (2 * sigma**2)
+    return InOrder(sp.log(2 * sp.pi * sigma**2) / 2,
+                   InOrder(v, InOrder(m, -mu) ** 2) / (2 * sigma**2))
+
+
+X_RV = sp.Symbol("X", real=True)
+MOMENTS = {0: sp.Integer(1), 1: m, 2: v + m**2}  # E[1], E[X], E[X^2] for mean m, variance v
+
+
+class Expect(_Named):
+    r"""``Expect(g)`` displays :math:`\mathbb{E}_{X \sim p}[g(X)]` for a polynomial of
+    degree <= 2 in the random variable ``X_RV``; unfolds by linearity to
+    :math:`\sum_j c_j \mathbb{E}[X^j]` with :math:`\mathbb{E}[X] = m` and
+    :math:`\mathbb{E}[X^2] = v + m^2` (the mean and variance of p). Logarithms of
+    densities inside are expanded first, so ``-log N(X; mu, sigma^2)`` qualifies."""
+
+    nargs = 1
+
+    def unfold(self):
+        body = self.args[0].replace(lambda e: isinstance(e, sp.Function) and hasattr(e, "unfold"),
+                                    lambda e: e.unfold())
+        body = sp.expand(sp.expand_log(body, force=True))
+        poly = sp.Poly(body, X_RV)
+        if poly.degree() > 2:
+            raise ValueError("Expect: only polynomials of degree <= 2 in X have known moments")
+        return sp.Add(*[c * MOMENTS[d] for (d,), c in poly.terms()])
+
+    def _latex(self, printer, exp=None):
+        body = r"\mathbb{E}_{X \sim p}\left[" + printer._print(self.args[0]) + r"\right]"
+        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
+
+
+@claim("kl.forward-objective", chapter="ch03")
+def kl_forward_objective() -> Derivation:
+    r"""E_p[-log N(X; mu, sigma^2)] = log(2 pi sigma^2)/2 + (v + (m - mu)^2)/(2 sigma^2).
+
+    The log-density of a Gaussian is a quadratic in X, so its expectation under any p
+    needs only the mean m and the variance v of p (``Expect`` unfolds by linearity).
+    """
+    half_log = sp.log(2 * sp.pi * sigma**2) / 2
+    square = InOrder(X_RV, -mu) ** 2
+    return (Derivation(Expect(-sp.log(Normal(X_RV, mu, sigma))), name="kl.forward-objective")
+            .step(Expect(InOrder(half_log, square / (2 * sigma**2))),
+                  r"$-\log$ of the Gaussian density")
+            .step(InOrder(half_log, Expect(square) / (2 * sigma**2)),
+                  "linearity of the expectation")
+            .step(forward_objective(), r"$\mathbb{E}[(X - \mu)^2] = v + (m - \mu)^2$"))
 
 
 @claim("kl.forward-fit-mean", chapter="ch03")
 def kl_forward_fit_mean() -> Derivation:
     r"""d/dmu of the forward objective is (mu - m)/sigma^2: zero only at mu = m."""
     return (Derivation(forward_objective(), name="kl.forward-fit-mean")
-            .step((mu - m) / sigma**2, r"$\partial_\mu (m-\mu)^2 = 2(\mu - m)$",
+            .step(InOrder(mu, -m) / sigma**2, r"$\partial_\mu (m-\mu)^2 = 2(\mu - m)$",
                   relation="d/dx", wrt=mu))
 
 
 @claim("kl.forward-fit-scale", chapter="ch03")
 def kl_forward_fit_scale() -> Derivation:
     r"""At mu = m, d/dsigma of the forward objective is (sigma^2 - v)/sigma^3, zero at v."""
-    return (Derivation(forward_objective().subs(mu, m), name="kl.forward-fit-scale")
-            .step(1 / sigma - v / sigma**3, r"$(\log\sigma)' = 1/\sigma$, "
+    at_mean = InOrder(sp.log(2 * sp.pi * sigma**2) / 2, v / (2 * sigma**2))
+    return (Derivation(at_mean, name="kl.forward-fit-scale")
+            .step(InOrder(1 / sigma, -v / sigma**3), r"$(\log\sigma)' = 1/\sigma$, "
                   r"$(\sigma^{-2})' = -2\sigma^{-3}$", relation="d/dx", wrt=sigma)
-            .step((sigma**2 - v) / sigma**3, "common denominator"))
+            .step(InOrder(sigma**2, -v) / sigma**3, "common denominator"))
+
+
+# ---------------------------------------------------------------------------
+# KL of independent pairs adds up (the model solution of exercise ch03-ex5)
+
+
+@claim("kl.product-additive", chapter="ch03")
+def kl_product_additive() -> Derivation:
+    r"""KL(p x q || r x s) = KL(p || r) + KL(q || s) for product distributions.
+
+    p, r on n outcomes (index k) and q, s on n outcomes (index j; the same n keeps the
+    check simple). The last step uses sum_k p_k = sum_j q_j = 1 (checked for n = 2..4).
+    """
+    j = sp.Symbol("j", integer=True)
+    qv, rv, sv = sym.probabilities("q"), sym.probabilities("r"), sym.probabilities("s")
+
+    def both(body):
+        return sp.Sum(InOrder(sp.Sum(body, (j, 1, n))), (k, 1, n))
+
+    first = total(Times(p[k], sp.log(p[k] / rv[k])))
+    second = sp.Sum(Times(qv[j], sp.log(qv[j] / sv[j])), (j, 1, n))
+    return (Derivation(both(Times(p[k], qv[j], sp.log(p[k] * qv[j] / (rv[k] * sv[j])))),
+                       name="kl.product-additive",
+                       assumptions=[sym.sums_to_one(p, n), sym.sums_to_one(qv, n, k=j)])
+            .step(both(Times(p[k], qv[j], Paren(InOrder(sp.log(p[k] / rv[k]),
+                                                        sp.log(qv[j] / sv[j]))))),
+                  "the log of a product is a sum")
+            .step(InOrder(Times(Paren(sp.Sum(qv[j], (j, 1, n))), first),
+                          Times(Paren(total(p[k])), second)),
+                  "split the double sum", n=(n, range(2, 5)))
+            .step(InOrder(first, second), r"$\sum_j q_j = \sum_k p_k = 1$",
+                  n=(n, range(2, 5))))
 
 
 # ---------------------------------------------------------------------------

@@ -54,6 +54,7 @@ ERRATA = [
     dict(
         id="002-ova-exclusive",
         source="002",
+        title="Separate sigmoid decisions called mutually exclusive",
         section="Sum of Log Loss for Multi-Class Classification",
         stated=r"The classification of each class could be seen as mutually exclusive.",
         correction=r"The $n$ sigmoid outputs are $n$ separate yes/no models: several can "
@@ -71,6 +72,7 @@ ERRATA = [
     dict(
         id="002-copies-weight",
         source="002",
+        title="k one-hot copies equal soft labels only with weight k",
         section="Multiple Labels for Multi-Class Classification",
         stated=r"It is actually equivalent to have one data point whose labels "
                r"$\mathbf{y}_i = \frac{1}{k}$, where $i$ belongs to the label classes.",

@@ -1,5 +1,9 @@
 r"""Errata written with chapter 10 (maximum likelihood, output units): source 004.
 
+The sign error of 004's MSE gradient (``004-mse-grad-sign``) is recorded once, in
+``ch06.py``; chapter 10 links to it (its claim ``output.sigmoid-mse-weight-grad`` is the
+derivative in the weight that the source writes).
+
 Each ``check`` returns True iff the source's statement is refuted by a computation
 that satisfies its own assumptions, and the correction holds. See :mod:`lossbook.errata`.
 """
@@ -8,8 +12,6 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..chains import ch10_mle
-from ..symbolic import sigmoid
 from ._checks import agree, differ
 
 HALF = sp.Rational(1, 2)
@@ -44,21 +46,11 @@ def mse_half(stated_factor=HALF) -> bool:
     return differ(stated, mse) and agree(corrected, nll - n * sp.log(2 * sp.pi) / 2)
 
 
-def mse_grad_sign(sign=-1) -> bool:
-    # J = (y - sigma(wx + b))^2 / 2 at w = b = 0, x = 1, y = 1: dJ/dw = -1/8 (raising w
-    # moves sigma towards y = 1, so J falls). The source's (y - y_hat) sigma' x is +1/8.
-    w, x, b, y = ch10_mle.w, ch10_mle.x, ch10_mle.b, ch10_mle.y
-    point = {w: 0, b: 0, x: 1, y: 1}
-    true = sp.diff((y - sigmoid(w * x + b)) ** 2 / 2, w)
-    stated = ch10_mle.sigmoid_mse_weight_grad_value(sign=sign).doit()
-    corrected = ch10_mle.sigmoid_mse_weight_grad_value(sign=1).doit()
-    return differ(stated, true, point) and agree(corrected, true, point)
-
-
 ERRATA = [
     dict(
         id="004-gaussian-normaliser",
         source="004",
+        title="A Gaussian density without its normaliser",
         section="The Mean-Squared Loss: Probabalistic Interpretation",
         stated=r"p(y_i | x_i) = e^{-\frac{(y_i - (\theta_0 + \theta_1x_i))^2}{2}}",
         correction=r"$p(y_i \mid x_i) = \frac{1}{\sqrt{2\pi\sigma^2}}\, e^{-(y_i - \theta_0 "
@@ -76,6 +68,7 @@ ERRATA = [
     dict(
         id="004-mse-half",
         source="004",
+        title="Half a sum of squares called the MSE",
         section="The Mean-Squared Loss: Probabalistic Interpretation",
         stated=r"J = \frac{1}{2}\sum_{i=1}^{N}(y_i - \theta^Tx_i)^2",
         correction=r"Half the sum of squares is $\frac N2\,\mathrm{MSE}$, not the "
@@ -88,21 +81,5 @@ ERRATA = [
         claim="mle.gaussian-sample",
         check=mse_half,
         ref="sec-ch10-gaussian",
-    ),
-    dict(
-        id="004-mse-grad-sign",
-        source="004",
-        section="Differences in learning speed for classification",
-        stated=r"\frac{dJ}{dW} = (y_i - \hat{y_i})\sigma'(Wx_i + b)x_i",
-        correction=r"For $J = \frac12 (y_i - \hat y_i)^2$ with $\hat y_i = \sigma(Wx_i + b)$: "
-                   r"$\frac{dJ}{dW} = (\hat y_i - y_i)\,\sigma'(Wx_i + b)\,x_i$ (at $W = b = 0$, "
-                   r"$x_i = 1$, $y_i = 1$ it is $-\tfrac18$; the stated form gives "
-                   r"$+\tfrac18$, and a step against it would move $\hat y_i$ away from "
-                   r"$y_i$).",
-        grade="meaning",
-        chapter="ch10",
-        claim="output.sigmoid-mse-weight-grad",
-        check=mse_grad_sign,
-        ref="sec-ch10-output-units",
     ),
 ]

@@ -1,5 +1,13 @@
-"""Exercises of chapter 3 (Divergence and Kullback-Leibler)."""
+"""Exercises of chapter 3 (Divergence and Kullback-Leibler).
 
+Four computations, two proofs (KL of independent pairs adds up: the checked chain
+``kl.product-additive``; Gibbs' inequality with its equality case from the gap
+f(u) = u - 1 - log u: ``kl.gibbs-terms`` and ``kl.log-bound-equality``) and a coding
+task (a KL function that handles zeros), tested against exact values computed by
+SymPy. The model solution is :func:`model_kl`.
+"""
+
+import numpy as np
 import sympy as sp
 
 from . import register
@@ -38,17 +46,44 @@ register(
          " / (2 sigma_2^2) - 1/2.",
     sample_right="(1 + mu^2)/2 - 1/2",
     sample_wrong="mu^2",
+    mistakes=[
+        ("mu^2", "the squared distance of the means is divided by 2 sigma_2^2 = 2"),
+        ("(1 + mu^2)/2", "the closed form ends with - 1/2; without it KL(p || p) would be 1/2"),
+        ("mu", "the means enter squared: (mu_1 - mu_2)^2 / (2 sigma_2^2)"),
+    ],
 )
+
+EPS = sp.Rational(1, 2**20)  # p_eps = (1 - EPS, EPS) in the second half of ch03-ex3
+
+
+def _kl_bits(first, second):
+    return sum(a * sp.log(a / b, 2) for a, b in zip(first, second, strict=True) if a != 0)
+
+
+_SURE = (sp.Integer(1), sp.Integer(0))
+_FAIR = (sp.Rational(1, 2), sp.Rational(1, 2))
+_NEAR_SURE = (1 - EPS, EPS)
 
 register(
     "ch03-ex3",
     rtol=DECIMALS,
     functions=LOG2,
-    question="Compute KL(p || q) in bits for p = (1, 0) and q = (1/2, 1/2).",
-    answer=sp.Integer(1),
-    hint="terms with p_i = 0 contribute nothing; the remaining term is 1 * log2(1 / (1/2)).",
-    sample_right="log(2)/log(2)",
-    sample_wrong=sp.log(2),
+    question=("Let p = (1, 0) and q = (1/2, 1/2). (a) Compute KL(p || q) in bits. "
+              "(b) KL(q || p) is infinite; to see how it gets there, compute KL(q || p_eps) "
+              "in bits for p_eps = (1 - eps, eps) with eps = 2^-20. Give [(a), (b)]."),
+    answer=sp.Matrix([_kl_bits(_SURE, _FAIR), _kl_bits(_FAIR, _NEAR_SURE)]),
+    hint="(a) terms with p_i = 0 contribute nothing: 1 * log2(1 / (1/2)). (b) both terms count, "
+         "each weighted by q_i = 1/2: (1/2) log2((1/2)/(1 - eps)) + (1/2) log2((1/2)/eps).",
+    sample_right=[1, 9],
+    sample_wrong=[sp.log(2), 9 * sp.log(2)],
+    mistakes=[
+        ([1, 18], "each term of KL(q || p_eps) is weighted by q_i = 1/2"),
+        ([1, _kl_bits(_NEAR_SURE, _FAIR)], "in (b) the arguments are swapped: that is "
+                                            "KL(p_eps || q), which stays near 1 bit; the "
+                                            "expectation is under q, the first argument"),
+        ([1, 20], "log2(1/eps) = 20 is the cost of the rare outcome alone; it is weighted by "
+                  "1/2, and the common outcome adds (1/2) log2((1/2)/(1 - eps))"),
+    ],
 )
 
 register(
@@ -64,5 +99,110 @@ register(
     mistakes=[
         ("s^2", "s^2 is the variance of each component; the mixture is also spread by its "
                 "two means at -a and a"),
+        ("a^2", "a^2 is the spread of the two means alone; each component adds its own "
+                "variance s^2"),
+        ("(a + s)^2", "variances add, not standard deviations: s^2 + a^2"),
     ],
+)
+
+register(
+    "ch03-ex5",
+    kind="proof",
+    solution_claim="kl.product-additive",
+    rtol=DECIMALS,
+    question=("Show that for independent pairs KL adds up: KL(p x q || r x s) = KL(p || r) + "
+              "KL(q || s), where (p x q)(i, j) = p_i q_j. Then compute, in nats, "
+              "KL(p x p || r x r) for p = (1/2, 1/2) and r = (1/4, 3/4)."),
+    answer=sp.log(sp.Rational(4, 3)),
+    hint="the log of p_i q_j / (r_i s_j) splits into log(p_i / r_i) + log(q_j / s_j); each "
+         "part summed over the other index is multiplied by a total probability 1. "
+         "KL(p || r) = (1/2) log(4/3) (exercise ch03-ex1).",
+    sample_right="2*(log(2)/2 + log(2/3)/2)",
+    sample_wrong=sp.log(sp.Rational(4, 3)) / 2,
+    mistakes=[
+        (sp.log(sp.Rational(4, 3)) / 2, "that is KL(p || r) for one coin; the pair has two "
+                                         "independent coins, and their divergences add"),
+        (sp.log(sp.Rational(4, 3)) ** 2 / 4, "KL of a product is the sum of the divergences, "
+                                              "not their product (the log turns the product "
+                                              "of probabilities into a sum)"),
+    ],
+)
+
+register(
+    "ch03-ex6",
+    kind="proof",
+    solution_claim="kl.gibbs-terms",
+    question=("Prove Gibbs' inequality with its equality case: write KL(p || q) = "
+              "sum_k p_k f(q_k / p_k) with f(u) = u - 1 - log u, and show f(u) >= 0 with "
+              "equality only at one point. Which u is it?"),
+    answer=sp.Integer(1),
+    hint="f(1) = 0 and f'(u) = 1 - 1/u changes sign at u = 1; or write f(u) as the integral "
+         "of (t - 1)/t from 1 to u (the chain kl.log-bound-equality).",
+    sample_right=1,
+    sample_wrong=0,
+    mistakes=[
+        (0, "f is defined for u > 0 only (log 0 is -infinity); its zero is where the tangent "
+            "line u - 1 touches log u"),
+        (sp.E, "log e = 1 but e - 1 - 1 = e - 2 > 0: f(e) is positive"),
+    ],
+)
+
+
+# ---------------------------------------------------------------------------
+# coding task: KL with the zeros handled
+
+
+def model_kl(p, q):
+    """A model solution: KL(p || q) in nats for 1-d arrays. Terms with p_i = 0 count 0;
+    a term with p_i > 0 = q_i makes the result inf (numpy's p/0 = inf gives it)."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    with np.errstate(divide="ignore"):
+        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0) / q), 0.0)
+    return float(terms.sum())
+
+
+def _kl_tests(fn) -> list[str]:
+    failures = []
+    half = sp.Rational(1, 2)
+    cases = [
+        ([0.5, 0.5], [0.25, 0.75], half * sp.log(2) + half * sp.log(sp.Rational(2, 3)),
+         "wrong value for p = (1/2, 1/2), q = (1/4, 3/4): sum p_i log(p_i / q_i), in nats"),
+        ([1.0, 0.0], [0.5, 0.5], sp.log(2), "a term with p_i = 0 contributes 0 (the limit of "
+         "t log t as t -> 0); 0 * log(0) is nan in floating point: skip those terms"),
+        ([0.5, 0.5], [1.0, 0.0], sp.oo, "q gives probability 0 to an outcome p can produce: "
+         "KL is +inf (not nan, not an error)"),
+        ([0.2, 0.3, 0.5], [0.2, 0.3, 0.5], sp.Integer(0), "KL(p || p) is exactly 0"),
+        ([1 / 3, 1 / 3, 1 / 3], [0.5, 0.25, 0.25],
+         sp.Rational(1, 3) * (sp.log(sp.Rational(2, 3)) + 2 * sp.log(sp.Rational(4, 3))),
+         "wrong value for p uniform on three outcomes, q = (1/2, 1/4, 1/4)"),
+    ]
+    for p, q, exact, message in cases:
+        pa, qa = np.array(p), np.array(q)
+        before = (pa.copy(), qa.copy())
+        with np.errstate(all="ignore"):
+            try:
+                got = float(fn(pa, qa))
+            except (ValueError, ZeroDivisionError, FloatingPointError) as err:
+                failures.append(f"kl({p}, {q}) raised {type(err).__name__}: {message}")
+                continue
+        if not (np.array_equal(pa, before[0]) and np.array_equal(qa, before[1])):
+            failures.append("your function changed its inputs")
+        want = float(sp.N(exact, 30)) if exact != sp.oo else np.inf
+        ok = (got == want) if not np.isfinite(want) or want == 0 else (
+            abs(got - want) <= 1e-13 * abs(want))
+        if not ok:
+            failures.append(f"kl({p}, {q}) returned {got!r}: {message}")
+    return failures
+
+
+register(
+    "ch03-ex7",
+    kind="coding",
+    question=("Write kl(p, q) for two distributions given as 1-d numpy arrays: KL(p || q) in "
+              "nats, with 0 log 0 = 0 and +inf when q misses part of p's support."),
+    hint="compute p_i log(p_i / q_i) only where p_i > 0 (np.where, with a harmless value "
+         "inside the logarithm elsewhere); p_i / 0 = inf then gives the infinite KL.",
+    tests=_kl_tests,
+    sample_right=model_kl,
+    sample_wrong=lambda p, q: float(np.sum(np.asarray(p) * np.log(np.asarray(p) / q))),
 )
