@@ -252,7 +252,7 @@ def _exp_rows_at(block: np.ndarray, out: np.ndarray, y=None, entries=True, scale
       normal, and the factor ``scale / (t + w_y)`` is a normal number;
     * ``entries=False`` (a loss at the label):
       :math:`v = t / w_y = \sum_{j \ne y} e^{x_j - x_y}` is accurate when
-      :math:`w_y` is normal, :math:`v` finite, and :math:`t` far enough above the
+      :math:`w_y` is normal and finite, :math:`v` finite, and :math:`t` far enough above the
       subnormals (at least K times the smallest normal number) or :math:`w_y \ge 1`.
 
     No difference :math:`x_j - m` is formed, so nothing amplifies a rounding error,
@@ -269,10 +269,11 @@ def _exp_rows_at(block: np.ndarray, out: np.ndarray, y=None, entries=True, scale
     t = _row_sums(out)
     tiny = np.finfo(block.dtype).tiny
     if not entries:
-        if np.min(wy) >= 1 and t.max() < np.inf:  # the common case, in two reductions
+        v = t / wy
+        if np.min(wy) >= 1 and np.max(wy) < np.inf and v.max() < np.inf:  # the usual case
             return t, wy, None
         ok = (wy >= np.finfo(np.float64).tiny) & ((t >= k * tiny) | (wy >= 1))
-        return t, wy, ok & (t / wy < np.inf)
+        return t, wy, ok & (wy < np.inf) & (v < np.inf)
     total = t + wy
     if total.min() >= 1 and np.min(scale / total) >= tiny:
         return t, wy, None

@@ -143,6 +143,30 @@ def test_softmax_ce_random_labels(dtype, grad, values, scale, offset, label):
         _check("softmax_cross_entropy", "relative", got, (x, y), dtype)
 
 
+# Maxima at and past the edges of exp's range (float32 overflows above 88.7, float64
+# above 709.8), far below zero, and huge; the label or the maximum where exp(x)
+# overflows is exactly where the direct forms must hand over to the shifted one.
+EDGE_MAXIMA = [88.5, 89.0, 100.0, 709.5, 710.0, 800.0, 1e5, -90.0, -750.0, -1e5, 0.0]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=DT_IDS)
+@pytest.mark.parametrize("m", EDGE_MAXIMA)
+def test_row_functions_at_the_edges_of_exp(dtype, m):
+    """Every row function and both cross-entropy kernels, label at the maximum and
+    label far below it, for maxima past the range where exp(x) is finite."""
+    x = R.far_below_rows([m] * 4, [[20.0, 41.0, 700.0], [3.0, 40.0, 45.0], [0.5, 1.0, 80.0],
+                                   [30.0, 31.0, 32.0]], [0, 1, 2, 3], dtype)
+    top, low = x.argmax(axis=1), (x.argmax(axis=1) + 1) % 4
+    for name in ("log_softmax", "softmax", "logsumexp"):
+        _check(name, "relative" if m >= 0 else ("relative" if name != "logsumexp" else
+               "backward"), getattr(lb, name)(x), (x,), dtype)
+    for y in (top, low):
+        _check("softmax_cross_entropy", "relative",
+               lb.softmax_cross_entropy(x, y, reduction="none"), (x, y), dtype)
+        _check("softmax_cross_entropy_grad", "relative",
+               lb.softmax_cross_entropy_grad(x, y, reduction="sum"), (x, y), dtype)
+
+
 @pytest.mark.parametrize("dtype", DTYPES, ids=DT_IDS)
 def test_softmax_ce_confident_rows_k1000(dtype):
     """Every row confident and correct, 1000 classes (the benchmark's accurate
