@@ -89,7 +89,7 @@ notebooks: env
 lab: env-lab
 	$(BIN)/python -m ipykernel install --sys-prefix --name lossbook \
 	  --display-name "Python (lossbook)" >/dev/null
-	$(BIN)/jupyter lab --port=$(LAB_PORT) --notebook-dir=chapters
+	$(BIN)/jupyter lab --port=$(LAB_PORT) --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # --------------------------------------------------------------------------- the PDF
 # Debian's XeLaTeX (apt, as root), installed by the target itself when missing.

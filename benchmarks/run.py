@@ -5,7 +5,7 @@ Single-threaded (``torch.set_num_threads(1)``; numpy's elementwise kernels are
 single-threaded), timed by the CPU time of the calling thread (``time.thread_time``,
 so waiting for a core on a loaded machine is not counted; on an idle machine it
 equals the wall time). Each case runs every implementation once as a warm-up, then
-``--repeat`` rounds (default 11) in which each implementation runs once, in an
+``--repeat`` rounds (default 21) in which each implementation runs once, in an
 order that rotates from round to round, so a change of load on a shared machine
 falls on all of them alike; the median of the rounds is reported. Ratios below 1
 mean lossbook is faster. Peak extra memory is tracemalloc's peak during lossbook's
@@ -19,7 +19,7 @@ z = (2t - 1)(10 + 4|N(0, 1)|)), the regime where the accurate forms do their wor
 ``forward+backward`` is the loss and then its gradient (lossbook, SciPy-based) or
 ``loss.backward()`` (torch).
 
-    python benchmarks/run.py [--repeat 11] [--no-accuracy]
+    python benchmarks/run.py [--repeat 21] [--no-accuracy]
 
 Writes ``benchmarks/results/speed.json`` and ``speed.md``. These are benchmark
 targets, not tests (the machines are shared and noisy): ratio to the SciPy-based
@@ -173,7 +173,7 @@ def markdown(rows) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=11)
+    ap.add_argument("--repeat", type=int, default=21)
     ap.add_argument("--no-accuracy", action="store_true", help="skip benchmarks/accuracy.py")
     ap.add_argument("-o", "--output", default=str(HERE / "results" / "speed.json"))
     args = ap.parse_args()

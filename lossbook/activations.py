@@ -1,14 +1,28 @@
 r"""Activations: sigmoid, log-sigmoid, softplus, log-sum-exp, softmax, log-softmax.
 
-Each function is written in the standard stable form: no exponential of a positive
-number is ever taken, so nothing overflows for finite input, and the small tails
-use ``log1p`` so nothing cancels. Accuracy (measured against mpmath in the tests):
-within 4 ulp in float64 and 6 ulp in float32 for the elementwise functions,
-subnormal results included.
+The elementwise functions use the standard stable forms: no exponential of a
+positive number, so nothing overflows for finite input, and ``log1p`` for the small
+tails, so nothing cancels; within 4 ulp in float64 and 6 ulp in float32 (measured
+against mpmath in the tests), subnormal results included.
+
+The row functions (log-sum-exp, softmax, log-softmax, and the cross-entropy
+kernels built on them) go one step further than the textbook "subtract the
+maximum" form, which is safe from overflow but not accurate: the rounding error
+of :math:`x_j - m` is multiplied by :math:`|x_j - m|` in the exponential (a
+softmax entry 40 below the maximum loses up to about 30 ulp, one 700 below up
+to about 500), and :math:`\log(1 + s)` rounds a small :math:`s` away
+(``logsumexp([0, -40])`` gives 0 instead of :math:`4.25 \cdot 10^{-18}`). Here
+the maximum's term is kept apart and ``log1p`` taken of the others
+(:func:`_exp_rows`), the exponentials are taken of :math:`x` itself wherever
+nothing overflows or underflows, and only the other rows are shifted, with the
+shift's rounding error recovered by TwoSum.
+Measured against mpmath in every regime of the tests: within 8 ulp (at most
+about 3), float32 and float64.
 
 References: Goodfellow, Bengio and Courville, *Deep Learning* (2016), sections 3.10
 and 6.2.2; Blanchard, Higham and Higham, "Accurately computing the log-sum-exp and
-softmax functions", IMA J. Numer. Anal. 41 (2021).
+softmax functions", IMA J. Numer. Anal. 41 (2021); Knuth, *The Art of Computer
+Programming* vol. 2 (3rd ed., 1997), 4.2.2 (TwoSum).
 """
 
 from __future__ import annotations
@@ -155,11 +169,13 @@ def _exp_rows(block: np.ndarray, out: np.ndarray, entries: bool):
     r = np.arange(n)
     a = block.argmax(axis=1)  # the first nan, if any: m is then nan
     m = block[r, a]
+    hi = _DIRECT_MAX[block.dtype]
+    if m.min() > hi:  # every maximum too large for exp(x): all rows shifted
+        return a, m, _shifted(block, out, a, m), np.ones(n)
     np.exp(block, out=out)
     out[r, a] = 0
     t = _row_sums(out)
     em = np.exp(m.astype(np.float64))
-    hi = _DIRECT_MAX[block.dtype]
     if m.max() <= hi and m.min() >= 0:
         return a, m, t, em  # every row direct (a nan fails the tests)
     if entries:  # a negative m: fine if no exp(x_j) is below the normal range
@@ -172,24 +188,34 @@ def _exp_rows(block: np.ndarray, out: np.ndarray, entries: bool):
     t = t.astype(np.float64)
     rows = np.flatnonzero(~direct & np.isfinite(m))
     if rows.size:
-        _shifted_rows(block, out, a, m, rows)
-        t[rows] = _row_sums(out[rows])
+        sub = np.empty((rows.size, k), dtype=block.dtype)
+        t[rows] = _shifted(block[rows], sub, a[rows], m[rows])
+        out[rows] = sub
         em[rows] = 1
     return a, m, t, em
 
 
-def _shifted_rows(block, out, a, m, rows) -> None:
-    """The shifted form of :func:`_exp_rows` for the given rows (finite maxima)."""
-    x, mr = block[rows], m[rows][:, None]
-    d = x - mr
-    e = np.exp(d)
+def _shifted(x: np.ndarray, out: np.ndarray, a: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The shifted form of :func:`_exp_rows`: ``out = exp(d) (1 + err)`` with
+    ``d = x - m`` rounded and ``err`` its rounding error (0 at the maximum), for the
+    rows of ``x`` (maxima ``m`` at columns ``a``); returns the row sums of ``out``
+    without the maxima's terms. Rows with a non-finite maximum give garbage, left
+    to the caller."""
+    mr = m[:, None]
+    np.subtract(x, mr, out=out)  # d
     # TwoSum (Knuth): x - m = d + err exactly, for the rounded difference d.
-    back = d - x
-    err = (x - (d - back)) - (mr + back)
-    err[~(e > 0)] = 0  # -inf entries and underflowed terms (err may be nan there)
-    e += e * err
-    e[np.arange(len(rows)), a[rows]] = 0
-    out[rows] = e
+    back = out - x
+    err = out - back
+    np.subtract(x, err, out=err)
+    back += mr
+    err -= back
+    np.exp(out, out=out)
+    err *= out
+    if np.isnan(err).any():  # -inf entries: d - back is nan where exp(d) is 0
+        err[np.isnan(err)] = 0
+    out += err
+    out[np.arange(len(x)), a] = 0
+    return _row_sums(out)
 
 
 def _row_blocks(rows: np.ndarray, out: np.ndarray | None = None):
@@ -360,16 +386,14 @@ def _softmax_like(x, axis, log: bool):
         if log:  # the log needs the maximum's term apart: log1p
             _softmax_rows(rows, out, log=True)
         else:  # w_j / t with w = exp(x) where that is accurate (most rows)
-            redo = []
-            for start, _, block, dest in _row_blocks(rows, out):
+            for _, _, block, dest in _row_blocks(rows, out):
                 t, _, ok = _exp_rows_at(block, dest)
                 dest *= (1 / t).astype(rows.dtype)[:, None]
-                if ok is not None:
-                    redo.extend(start + np.flatnonzero(~ok))
-            if redo:
-                sub = np.empty((len(redo), k), dtype=rows.dtype)
-                _softmax_rows(rows[redo], sub, log=False)
-                out[redo] = sub
+                if ok is not None:  # by the maximum, while the block is in cache
+                    bad = np.flatnonzero(~ok)
+                    sub = np.empty((bad.size, k), dtype=rows.dtype)
+                    _softmax_rows(block[bad], sub, log=False)
+                    dest[bad] = sub
     return np.moveaxis(out.reshape(*lead, k), -1, ax)
 
 

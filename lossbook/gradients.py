@@ -280,17 +280,15 @@ def _softmax_ce_label_grad(x: np.ndarray, labels: np.ndarray, scale) -> np.ndarr
     f = f.reshape(-1) if f.ndim else np.full(n, float(f))
     y = labels.reshape(-1).astype(np.intp)
     out = np.empty_like(rows)
-    redo = []
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         for start, stop, block, dest in _row_blocks(rows, out):
             yb, fb = y[start:stop], f[start:stop]
             t, wy, ok = _exp_rows_at(block, dest, yb, entries=True, scale=fb)
             dest *= (fb / (t + wy)).astype(rows.dtype)[:, None]
             dest[np.arange(stop - start), yb] = -fb * t / (t + wy)
-            if ok is not None:
-                redo.extend(start + np.flatnonzero(~ok))
-        if redo:
-            out[redo] = _softmax_ce_label_grad_shifted(rows[redo], y[redo], f[redo])
+            if ok is not None:  # by the maximum, while the block is in cache
+                bad = np.flatnonzero(~ok)
+                dest[bad] = _softmax_ce_label_grad_shifted(block[bad], yb[bad], fb[bad])
     return out.reshape(x.shape)
 
 

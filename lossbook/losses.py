@@ -303,22 +303,28 @@ def _softmax_ce_label_values(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     rows, _ = _as_rows(x, -1)
     y = labels.reshape(-1)
     values = np.empty(len(rows))
-    redo = []
+    fixes = []
     with np.errstate(**_QUIET):
         for start, stop, block, scratch in _row_blocks(rows):
-            t, wy, ok = _exp_rows_at(block, scratch, y[start:stop], entries=False)
+            yb = y[start:stop]
+            t, wy, ok = _exp_rows_at(block, scratch, yb, entries=False)
             values[start:stop] = t / wy
-            if ok is not None:
-                redo.extend(start + np.flatnonzero(~ok))
+            if ok is not None:  # by the maximum, while the block is in cache
+                bad = np.flatnonzero(~ok)
+                fixes.append((start + bad, _label_loss_by_max(block[bad], yb[bad])))
         np.log1p(values, out=values)
-        if redo:
-            redo = np.array(redo)
-            sub = rows[redo]
-            _, m, s = _rows_stats(sub)
-            values[redo] = (m.astype(np.float64) - picked(sub, y[redo])) + np.log1p(s)
-            for i in redo[~np.isfinite(m)]:  # +inf, all -inf or nan: the limit
-                values[i] = -log_softmax(rows[i])[y[i]]
+        for where, fixed in fixes:
+            values[where] = fixed
     return values.astype(x.dtype).reshape(x.shape[:-1])
+
+
+def _label_loss_by_max(rows: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """:func:`_softmax_ce_label_values` of 2-d ``rows`` by the row maximum (float64)."""
+    _, m, s = _rows_stats(rows)
+    values = (m.astype(np.float64) - picked(rows, y)) + np.log1p(s)
+    for i in np.flatnonzero(~np.isfinite(m)):  # +inf, all -inf or nan: the limit
+        values[i] = -log_softmax(rows[i])[y[i]]
+    return values
 
 
 def _softmax_ce_dist_values(x, c):
