@@ -24,7 +24,7 @@ export OMP_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help env env-test env-lab chromium book test test-fast notebooks lab pdf test-pdf \
-        texlive bench verify lint clean
+        texlive bench verify cards lint clean
 
 help:
 	@echo "make book       build the website into _build/html (warnings are errors), with the"
@@ -36,6 +36,7 @@ help:
 	@echo "make test-pdf   build the PDF and check it (pages, fonts, no overfull formulas)"
 	@echo "make bench      speed and memory ratios against SciPy and PyTorch CPU"
 	@echo "make verify     re-check every registered derivation"
+	@echo "make cards      the Anki deck of the checked formulas (lossbook.apkg; make book puts it on the site)"
 
 # --------------------------------------------------------------------------- environments
 # Re-installed when a lock or the package metadata changes.
@@ -88,14 +89,14 @@ notebooks: env
 lab: env-lab
 	$(BIN)/python -m ipykernel install --sys-prefix --name lossbook \
 	  --display-name "Python (lossbook)" >/dev/null
-	$(BIN)/jupyter lab --port=$(LAB_PORT) --notebook-dir=chapters
+	$(BIN)/jupyter lab --port=$(LAB_PORT) --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # --------------------------------------------------------------------------- the PDF
 # Debian's XeLaTeX (apt, as root), installed by the target itself when missing.
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
-  texlive-fonts-recommended latexmk fonts-freefont-otf xindy lmodern
+  texlive-fonts-recommended latexmk fonts-freefont-otf xindy lmodern poppler-utils
 texlive:
-	@command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v xindy >/dev/null || { \
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v xindy >/dev/null && command -v pdftotext >/dev/null || { \
 	  echo "installing Debian's texlive-xetex (apt, as root)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
@@ -109,7 +110,7 @@ pdf: env texlive
 	$(MAKE) --no-print-directory book
 
 test-pdf: pdf env-test
-	$(BIN)/python -m pytest -p no:randomly tests/test_pdf.py
+	$(BIN)/python -m pytest -p no:randomly tests/pdf/test_pdf.py
 
 # --------------------------------------------------------------------------- checks
 lint: env-test
@@ -118,12 +119,17 @@ lint: env-test
 verify: env
 	$(BIN)/python -m lossbook verify
 
+# The flash-card deck on its own (make book also builds it, into _build/html/downloads/,
+# from the same run that fills the verification appendix: _ext/verification.py).
+cards: env
+	$(BIN)/python -m lossbook cards -o lossbook.apkg
+
 # One pytest run: tests/ (unit, notebooks' static checks, the site in Chromium) and
 # nbval in strict mode over every chapter (each cell re-run in a kernel of this venv,
 # every stored output compared; PNG data is not compared by nbval, its presence is).
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 --nbval-kernel-startup-timeout=120
 test: env-test chromium lint book
-	$(BIN)/python -m pytest -p no:randomly --doctest-modules lossbook tests $(NBVAL) chapters
+	$(BIN)/python -m pytest -p no:randomly --doctest-modules --ignore=tests/pdf lossbook tests $(NBVAL) chapters
 
 bench: env-test
 	$(BIN)/python benchmarks/run.py

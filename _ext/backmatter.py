@@ -27,6 +27,7 @@ Loaded through ``sphinx.local_extensions`` in ``_config.yml``. Four jobs:
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -283,6 +284,7 @@ def fill_chapter_lists(app: Sphinx, doctree, fromdocname: str) -> None:
 
 # ------------------------------------------------------------------ 3. citation labels
 def _register_pybtex_style() -> None:
+    import latexcodec  # noqa: F401 - registers the "ulatex" codec
     from pybtex.plugin import register_plugin
     from pybtex.style.formatting.plain import Style as PlainStyle
     from pybtex.style.labels import BaseLabelStyle
@@ -294,7 +296,8 @@ def _register_pybtex_style() -> None:
             for entry in sorted_entries:
                 people = entry.persons.get("author") or entry.persons.get("editor") or []
                 names = [" ".join(p.prelast_names + p.last_names) for p in people]
-                names = [re.sub(r"[{}]", "", n) for n in names]
+                # LaTeX accents as the reader sees them (M\"uller -> Müller), no braces
+                names = [re.sub(r"[{}]", "", codecs.decode(n, "ulatex")) for n in names]
                 if not names:
                     who = "Anonymous"
                 elif len(names) == 1:

@@ -9,7 +9,9 @@ erratum, printing one line each: id, chapter, how it was checked (``symbolic``,
 ``--module FILE`` also loads a chain module from a file (repeatable; the tests use it
 to register a deliberately failing claim). ``--only ID`` restricts the run to the
 claims and errata with that id or chapter (repeatable). Exit status 1 if anything fails.
-Nothing is cached: each run builds every derivation afresh.
+Nothing is cached: each run builds every derivation afresh. ``--cards FILE`` also
+writes the flash-card deck from the derivations just checked, if everything passed
+(one build of each chain serves both; its summary line goes to stderr).
 
 ``python -m lossbook exercises [--chapter chNN] [--reset]`` lists every exercise by
 chapter with the student's status (``[x]`` answered correctly, with the date) from the
@@ -32,9 +34,17 @@ def _verify(args) -> int:
     from .chains import verify
 
     t0 = time.perf_counter()
-    result = verify(extra_files=args.module or (), only=set(args.only) if args.only else None)
+    built: dict = {}
+    result = verify(extra_files=args.module or (), only=set(args.only) if args.only else None,
+                    keep=built)
     total = time.perf_counter() - t0
     failed = [r for r in result["claims"] + result["errata"] if r["status"] != "pass"]
+    if args.cards and not failed:  # the deck from the chains just checked
+        from .cards import write_deck
+
+        made = write_deck(args.cards, only=set(built), built=built)
+        print(f"{made['cards']} cards in {made['decks']} chapter decks -> {made['path']}",
+              file=sys.stderr)
     if args.json:
         result["seconds"] = round(total, 3)
         print(json.dumps(result, indent=1))
@@ -113,6 +123,9 @@ def main(argv=None) -> int:
                    help="also load a chain module from this file (repeatable)")
     p.add_argument("--only", action="append", metavar="ID",
                    help="check only this claim id or chapter (repeatable)")
+    p.add_argument("--cards", metavar="FILE",
+                   help="if everything passes, also write the flash-card deck (.apkg) "
+                        "from the chains just checked (the site build uses this)")
     p.set_defaults(run=_verify)
     p = sub.add_parser("cards", help="write the Anki deck of the checked formulas")
     p.add_argument("-o", "--output", default="lossbook.apkg", metavar="FILE",

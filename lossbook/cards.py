@@ -144,17 +144,20 @@ def _card(c, d) -> Card | None:
     return Card(c.id, c.chapter, front, back, checked, kind)
 
 
-def cards(claims=None) -> list[Card]:
+def cards(claims=None, built: dict | None = None) -> list[Card]:
     """Build (and so check) every claim and return the cards, by chapter then id.
 
     ``claims``: the :class:`~lossbook.derivation.Claim` objects to use (default: all
     registered). A claim that fails its check raises: no card from an unchecked chain.
+    ``built``: derivations already built and checked in this process, by claim id
+    (``python -m lossbook verify --cards``); the others are built here.
     """
     from .chains import _build, all_claims
 
+    built = built or {}
     out = []
     for c in claims if claims is not None else all_claims():
-        card = _card(c, _build(c))
+        card = _card(c, built[c.id] if c.id in built else _build(c))
         if card is not None:
             out.append(card)
     return out
@@ -198,11 +201,12 @@ def _deck_id(chapter: str) -> int:
     return DECK_ID + 1000 + zlib.crc32(chapter.encode()) % 1000
 
 
-def write_deck(path, claims=None, only=None) -> dict:
+def write_deck(path, claims=None, only=None, built: dict | None = None) -> dict:
     """Write the deck to ``path`` (an ``.apkg``); returns ``{"cards", "decks", "path"}``.
 
     ``claims`` (default: every registered claim), restricted to the ids or chapters in
-    ``only`` if given. Nothing is written if a claim fails its check.
+    ``only`` if given; ``built`` as for :func:`cards`. Nothing is written if a claim
+    fails its check.
     """
     import genanki
 
@@ -214,7 +218,7 @@ def write_deck(path, claims=None, only=None) -> dict:
     by_id = {c.id: c for c in claims}
     model = _model()
     decks: dict[str, genanki.Deck] = {}
-    made = cards(claims)
+    made = cards(claims, built)
     for card in made:
         c = by_id[card.claim]
         name = f"{DECK_NAME}::{chapter_title(c)}"

@@ -23,7 +23,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # tests/fixtures holds chain modules that register deliberately wrong claims; they are
 # loaded only by the tests that ask for them (never collected, e.g. by --doctest-modules).
-collect_ignore = ["fixtures"]
+# tests/pdf checks the PDF of `make pdf` and runs only in `make test-pdf`.
+collect_ignore = ["fixtures", "pdf"]
 HTML_DIR = ROOT / "_build" / "html"
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
 TIMING_FILE = ROOT / "_build" / "site_timing.json"

@@ -135,3 +135,21 @@ def test_cards_command(tmp_path):
     notes, *_ = open_deck(out, tmp_path)
     assert f"{len(notes)} cards in 1 chapter decks" in proc.stdout
     assert {n["tags"][0] for n in notes} == {"ch01"}
+
+
+def test_verify_writes_the_deck_from_the_chains_it_checked(tmp_path):
+    """``verify --cards`` (the site build's one run) writes the deck only if all pass."""
+    out = tmp_path / "v.apkg"
+    proc = subprocess.run([sys.executable, "-m", "lossbook", "verify", "--json", "--only",
+                           "ch01", "--cards", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["claims"]  # stdout stays pure JSON
+    notes, *_ = open_deck(out, tmp_path)
+    assert f"{len(notes)} cards in 1 chapter decks" in proc.stderr
+    bad = tmp_path / "bad.apkg"
+    proc = subprocess.run([sys.executable, "-m", "lossbook", "verify", "--module",
+                           str(ROOT / "tests" / "fixtures" / "failing_chain.py"), "--only",
+                           "test.deliberately-wrong", "--cards", str(bad)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1 and not bad.exists()

@@ -23,6 +23,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
+#: Pages of chapters/ that are MyST Markdown (generated at build time, e.g. the
+#: verification appendix): in the table of contents like the notebooks.
+MARKDOWN_PAGES = sorted(CHAPTERS.glob("*.md"))
 DERIVATION_CALL = re.compile(r"\bDerivation\s*\(")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line \d+", re.M)
 
@@ -103,6 +106,7 @@ def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
 
 
 EXERCISE_BLOCK = re.compile(r"^(:{3,}|`{3,})\{exercise\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
+SOLUTION_BLOCK = re.compile(r"^(:{3,}|`{3,})\{solution\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
 CHECK_CALL = re.compile(r'check\("(ch\d\d-ex\d+)"')
 CORRECT_SHOWN = re.compile(r"\u2713 \*\*(ch\d\d-ex\d+)\*\*|CheckResult\([^)]*correct=True")
 
@@ -122,6 +126,12 @@ def exercise_problems(nb: nbformat.NotebookNode, known_ids: set[str]) -> list[st
         for exercise_id in ids:
             if exercise_id not in known_ids:
                 problems.append(f"exercise {name} checks {exercise_id!r}, which is not registered")
+    # Jupyter (jupyterlab-myst) folds a solution only if the source asks for it; the
+    # site folds every solution anyway (_ext/booksite.py).
+    for match in SOLUTION_BLOCK.finditer(markdown):
+        if not re.search(r"^:class:.*\bdropdown\b", match.group(2), re.M):
+            first = match.group(0).splitlines()[0]
+            problems.append(f"{first.strip()} has no ':class: dropdown' (shown open in Jupyter)")
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             texts = [_text(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
@@ -147,14 +157,15 @@ def test_exercise_checks_catch_bad_cells():
     nb.cells = [
         new.new_markdown_cell(":::{exercise} One\n:label: ch01-ex1\n\nNo call here.\n:::\n\n"
                               ":::{exercise} Two\n:label: ch01-ex2\n\n"
-                              '`lb.exercises.check("ch77-ex9", x)`\n:::'),
+                              '`lb.exercises.check("ch77-ex9", x)`\n:::\n\n'
+                              ":::{solution} ch01-ex2\n\nOpen.\n:::"),
         new.new_code_cell('check("ch01-ex1", "log(t)/log(10)")', execution_count=1, outputs=[
             new.new_output("execute_result", execution_count=1,
                            data={"text/markdown": "\u2713 **ch01-ex1**: Correct."})]),
     ]
     report = "\n".join(exercise_problems(nb, {"ch01-ex1", "ch01-ex2"}))
     for needle in ("exercise ch01-ex1 shows no", "'ch77-ex9', which is not registered",
-                   "cell 1 shows a correct answer"):
+                   "cell 1 shows a correct answer", "has no ':class: dropdown'"):
         assert needle in report, f"not reported: {needle}\n{report}"
 
 
@@ -170,7 +181,8 @@ def test_notebook_is_cleanly_executed(path):
 
 def test_toc_lists_exactly_the_chapters():
     listed = toc_files()
-    on_disk = {f"chapters/{p.stem}" for p in NOTEBOOKS}
+    on_disk = {f"chapters/{p.stem}" for p in NOTEBOOKS + MARKDOWN_PAGES}
+    assert len(on_disk) == len(NOTEBOOKS) + len(MARKDOWN_PAGES), "a page is both .md and .ipynb"
     in_toc = {f for f in listed if f.startswith("chapters/")}
     assert not on_disk - in_toc, f"chapters missing from _toc.yml: {sorted(on_disk - in_toc)}"
     assert not in_toc - on_disk, f"_toc.yml lists missing chapters: {sorted(in_toc - on_disk)}"

@@ -121,7 +121,7 @@ async (timeoutMs) => {
 
 RAW_TEX_JS = r"""
 () => {
-  const skip = 'pre, code, script, style, textarea, mjx-container, .highlight';
+  const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .sig';
   const patterns = [/\$\$/, /\\\(/, /\\\)/, /\\\[/, /\\begin\{/, /\$[^$\n]*[\\^_{}][^$\n]*\$/];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const hits = [];

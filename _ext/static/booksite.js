@@ -71,6 +71,19 @@
         wide.push(c);
       }
     }
+    // A formula in a box that scrolls as a whole (a table, a cell's output): the box
+    // gets the cue.
+    for (const c of document.querySelectorAll("mjx-container")) {
+      if (!c.getClientRects().length || c.closest(".lb-derivation")) continue;
+      for (let e = c.parentElement; e && e !== document.body; e = e.parentElement) {
+        const ox = getComputedStyle(e).overflowX;
+        if ((ox === "auto" || ox === "scroll") && e.scrollWidth > e.clientWidth + SLACK) {
+          const r = c.getBoundingClientRect(), er = e.getBoundingClientRect();
+          if (r.right > er.right + SLACK || r.left < er.left - SLACK) wide.push(e);
+          break;
+        }
+      }
+    }
     for (const el of new Set(wide)) markScroll(el, true);
     document.documentElement.dataset.lbFitted = String(Date.now());
   }

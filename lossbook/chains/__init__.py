@@ -106,8 +106,11 @@ def all_errata() -> list[dict]:
     return out
 
 
-def run_claim(c: Claim) -> dict:
-    """Build one claim; the result record used by ``verify`` (never raises)."""
+def run_claim(c: Claim, keep: dict | None = None) -> dict:
+    """Build one claim; the result record used by ``verify`` (never raises).
+
+    ``keep``: a dict that receives the checked Derivation under the claim's id (the
+    flash-card deck is then made from it without building the chain twice)."""
     t0 = time.perf_counter()
     try:
         d = _build(c)
@@ -118,6 +121,8 @@ def run_claim(c: Claim) -> dict:
                        f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}")
     slow = max(d.steps, key=lambda s: s.seconds)
     detail = (f"{len(d.steps)} steps; slowest step {slow.seconds:.2f} s ({slow.why})")
+    if keep is not None:
+        keep[c.id] = d
     return _record(c, d.method, "pass", t0, detail)
 
 
@@ -136,15 +141,17 @@ def run_erratum(e: dict) -> dict:
     return record
 
 
-def verify(extra_files=(), only=None) -> dict:
-    """Re-check every claim (and every erratum); ``{"claims": [...], "errata": [...]}``."""
+def verify(extra_files=(), only=None, keep: dict | None = None) -> dict:
+    """Re-check every claim (and every erratum); ``{"claims": [...], "errata": [...]}``.
+
+    ``keep`` receives each checked Derivation by claim id (see :func:`run_claim`)."""
     load_all()
     for path in extra_files:
         load_file(path)
     claims = registered_claims()
     if only:
         claims = [c for c in claims if c.id in only or c.chapter in only]
-    out = {"claims": [run_claim(c) for c in claims]}
+    out = {"claims": [run_claim(c, keep) for c in claims]}
     errata = all_errata()
     if only:
         errata = [e for e in errata if e.get("claim") in only or e.get("chapter") in only

@@ -110,8 +110,8 @@ def kl_log_bound() -> Derivation:
     f >= 0, i.e. log u <= u - 1 with equality only at u = 1. (The checker's lemma
     ``LOG_LE_X_MINUS_1`` is proved the same way, by convexity, when it is built.)
     """
-    return (Derivation(u - 1 - sp.log(u), name="kl.log-bound")
-            .step(1 - 1 / u, "differentiate", relation="d/dx", wrt=u)
+    return (Derivation(InOrder(u, -1, -sp.log(u)), name="kl.log-bound")
+            .step(InOrder(1, -1 / u), "differentiate", relation="d/dx", wrt=u)
             .step((u - 1) / u, "common denominator"))
 
 
@@ -189,7 +189,11 @@ Q_PAIR = (sp.Rational(1, 10), sp.Rational(9, 10))
 @claim("kl.example-pq", chapter="ch03")
 def kl_example_pq() -> Derivation:
     r"""KL(p||q) = log(5/3) for p = (1/2, 1/2), q = (1/10, 9/10)."""
-    return (Derivation(sym.kl_divergence(P_PAIR, Q_PAIR), name="kl.example-pq")
+    # heads first, as in the text: (1/2) log((1/2)/(1/10)) + (1/2) log((1/2)/(9/10))
+    terms = InOrder(HALF * sp.log(5), HALF * sp.log(sp.Rational(5, 9)))
+    return (Derivation(shown(r"\mathrm{KL}(p \,\|\, q)", sym.kl_divergence(P_PAIR, Q_PAIR)),
+                       name="kl.example-pq")
+            .step(terms, r"$\frac{1/2}{1/10} = 5$, $\frac{1/2}{9/10} = \frac{5}{9}$")
             .step(HALF * sp.log(sp.Rational(25, 9)), r"$\log a + \log b = \log ab$")
             .step(sp.log(sp.Rational(5, 3)), r"$\frac{1}{2} \log c^2 = \log c$"))
 
@@ -197,8 +201,11 @@ def kl_example_pq() -> Derivation:
 @claim("kl.example-qp", chapter="ch03")
 def kl_example_qp() -> Derivation:
     r"""KL(q||p) = (9/5) log 3 - log 5 for the same pair, in the other order."""
-    return (Derivation(sym.kl_divergence(Q_PAIR, P_PAIR), name="kl.example-qp")
-            .step(sp.Rational(9, 5) * sp.log(3) - sp.log(5),
+    terms = InOrder(-sp.log(5) / 10, sp.Rational(9, 10) * sp.log(sp.Rational(9, 5)))
+    return (Derivation(shown(r"\mathrm{KL}(q \,\|\, p)", sym.kl_divergence(Q_PAIR, P_PAIR)),
+                       name="kl.example-qp")
+            .step(terms, r"$\frac{1/10}{1/2} = \frac{1}{5}$, $\frac{9/10}{1/2} = \frac{9}{5}$")
+            .step(InOrder(sp.Rational(9, 5) * sp.log(3), -sp.log(5)),
                   r"$\log(1/5) = -\log 5$, $\log(9/5) = 2\log 3 - \log 5$"))
 
 

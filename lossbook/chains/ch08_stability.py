@@ -20,9 +20,9 @@ non-negative terms), ``stability.bce-grad-split``
 ``stability.kl-term-nonneg`` and ``stability.kl-quadratic`` (the terms of KL near
 :math:`q = p`).
 
-Row statements label the class with the largest logit 1 (the entries are in any order,
-so this loses nothing) and are checked for every n = 2..6, labelled so. The other
-steps are symbolic.
+Row statements number the entry they are about 1 (the entries are in any order, so this
+loses nothing; where it must be the largest logit the claim says so) and are checked for
+every n = 2..6, labelled so. The other steps are symbolic.
 
 References: Goldberg, "What every computer scientist should know about floating-point
 arithmetic" (1991); Higham, *Accuracy and Stability of Numerical Algorithms* (2002),
@@ -290,13 +290,14 @@ def lse_max_term() -> Derivation:
 
 @claim("stability.ce-confident", chapter="ch08")
 def ce_confident() -> Derivation:
-    r"""The loss of the class with the largest logit (x_1):
-    -log softmax(x)_1 = log(1 + sum_{k>=2} e^{x_k - x_1}), a log1p of a small sum."""
+    r"""The loss of the class numbered 1 (any class may be numbered 1; nothing assumes it
+    has the largest logit): -log softmax(x)_1 = log(1 + sum_{k>=2} e^{x_k - x_1}). When
+    x_1 leads, that is a log1p of a small sum."""
     return (Derivation(-sp.log(Softmax(xs, 1, n)), name="stability.ce-confident")
             .step(InOrder(LogSumExp(xs, n), -xs[1]),
                   r"$-\log s_1 = \operatorname{logsumexp}(x) - x_1$", n=N_RANGE)
             .step(InOrder(sp.log(Times(sp.exp(xs[1]), InOrder(1, _others()))), -xs[1]),
-                  r"the largest term apart, $e^{x_1}$ factored out", n=N_RANGE)
+                  r"the term of class 1 apart, $e^{x_1}$ factored out", n=N_RANGE)
             .step(_log1p_of(_others()), r"$\log e^{x_1} = x_1$ cancels exactly", n=N_RANGE))
 
 
@@ -327,9 +328,13 @@ def ce_two_parts() -> Derivation:
 
 @claim("stability.ce-grad-complement", chapter="ch08")
 def ce_grad_complement() -> Derivation:
-    r"""The gradient of -log softmax(x)_1 in x_1: p_1 - 1 = -sum_{k>=2} p_k = -s / (1 + s)."""
+    r"""The gradient of -log softmax(x)_1 in x_1 (class 1 the label): p_1 - 1 =
+    -sum_{k>=2} p_k = -t / (e^{x_1} + t) with t = sum_{k>=2} e^{x_k}, = -s / (1 + s) with
+    s = sum_{k>=2} e^{x_k - x_1}: no subtraction from 1."""
+    rest = _sum(sp.exp(xs[k]), 2)
     return (Derivation(InOrder(Softmax(xs, 1, n), -1), name="stability.ce-grad-complement")
             .step(-_sum(Softmax(xs, k, n), 2), r"the $p_k$ sum to 1", n=N_RANGE)
+            .step(-Ratio(rest, InOrder(sp.exp(xs[1]), rest)), "one denominator", n=N_RANGE)
             .step(-Ratio(_others(), InOrder(1, _others())),
                   r"divide above and below by $e^{x_1}$", n=N_RANGE))
 

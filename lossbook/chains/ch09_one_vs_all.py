@@ -180,9 +180,11 @@ def multilabel_copies() -> Derivation:
     The copy for label j costs H(e_j, q) = -log q_j (``ce.one-hot``); the copies together
     cost sum_j y_j (-log q_j).
     """
-    return (Derivation(total(labels[j] * shown(r"H(e_j, q)", -sp.log(q[j]))),
+    return (Derivation(shown(r"\sum_{j=1}^{n} y_j\, H(e_j, q)",
+                             total(labels[j] * (-sp.log(q[j])))),
                        name="multilabel.copies")
-            .step(total(labels[j] * (-sp.log(q[j]))), r"$H(e_j, q) = -\log q_j$")
+            .step(shown(r"-\sum_{j=1}^{n} y_j \log q_j", total(labels[j] * (-sp.log(q[j])))),
+                  r"$H(e_j, q) = -\log q_j$")
             .step(k * shown(r"H(y/k,\, q)", total(-(labels[j] / k) * sp.log(q[j]))),
                   r"multiply and divide by $k$; $H(p, q) = -\sum_j p_j \log q_j$"))
 
@@ -191,10 +193,13 @@ def multilabel_copies() -> Derivation:
 def multilabel_copies_grad() -> Derivation:
     r"""sum_j y_j (s_i - delta_ij) = k (s_i - y_i / k) when sum_j y_j = k (n = 2..6)."""
     s_i = Softmax(z, i, n)
-    return (Derivation(total(labels[j] * (s_i - sp.KroneckerDelta(i, j))),
+    return (Derivation(shown(r"\sum_{j=1}^{n} y_j \left(\operatorname{softmax}(z)_i"
+                             r" - \delta_{ij}\right)",
+                             total(labels[j] * (s_i - sp.KroneckerDelta(i, j)))),
                        name="multilabel.copies-grad",
                        assumptions=sp.Eq(total(labels[j]), k))
-            .step(s_i * total(labels[j]) - labels[i],
+            .step(shown(r"\operatorname{softmax}(z)_i \sum_{j=1}^{n} y_j - y_i",
+                        s_i * total(labels[j]) - labels[i]),
                   r"$\delta_{ij}$ keeps the term $j = i$", n=N_RANGE)
             .step(k * (s_i - labels[i] / k), r"$\sum_j y_j = k$", n=N_RANGE))
 

@@ -2,6 +2,10 @@
 
 The settings are read when a check runs: set them on this module
 (``lossbook.derivation.budget.STRATEGY_SECONDS = 2.0``; the tests monkeypatch them here).
+
+The limits count the *CPU time* of this process (``ITIMER_PROF``, ``time.process_time``),
+not the wall clock: on a machine shared with other jobs a strategy gets the same amount
+of work before it is abandoned, so whether a step is proved does not depend on the load.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import signal
 import threading
 import time
 
-#: Seconds one expensive strategy may run before it is abandoned (counts as "not proved").
+#: CPU seconds one expensive strategy may run before it is abandoned ("not proved").
 STRATEGY_SECONDS = 10.0
-#: Seconds all strategies of one check (one concrete instance) may take together.
+#: CPU seconds all strategies of one check (one concrete instance) may take together.
 CHECK_SECONDS = 30.0
 #: Search for numeric counterexamples (they only ever reject, and make failing fast).
 #: The tests switch it off to show that the symbolic strategies alone reject wrong steps.
@@ -33,31 +37,31 @@ def _on_alarm(signum, frame):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float | None):
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere no limit).
-
-    Limits nest: an inner limit never outlasts the enclosing one.
+    """Interrupt the block after ``seconds`` of CPU time (main thread only; elsewhere no
+    limit). Limits nest: an inner limit never outlasts the enclosing one.
     """
     if (seconds is None or not hasattr(signal, "setitimer")  # e.g. Windows: no limit
             or threading.current_thread() is not threading.main_thread()):
         yield
         return
-    now = time.monotonic()
+    now = time.process_time()
     deadline = now + max(seconds, 0.01)
     if _DEADLINES:
         deadline = min(deadline, _DEADLINES[-1])
-    previous = signal.signal(signal.SIGALRM, _on_alarm) if not _DEADLINES else None
+    previous = signal.signal(signal.SIGPROF, _on_alarm) if not _DEADLINES else None
     _DEADLINES.append(deadline)
-    signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 0.001))
+    signal.setitimer(signal.ITIMER_PROF, max(deadline - now, 0.001))
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
         _DEADLINES.pop()
         if _DEADLINES:
-            signal.setitimer(signal.ITIMER_REAL, max(_DEADLINES[-1] - time.monotonic(), 0.001))
+            signal.setitimer(signal.ITIMER_PROF,
+                             max(_DEADLINES[-1] - time.process_time(), 0.001))
         else:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
 
 
 def _attempt(fn, seconds):
@@ -71,13 +75,11 @@ def _attempt(fn, seconds):
         return None
 
 
-
 @contextlib.contextmanager
-def _deadline(t_end: float):
-    """Bound the whole expensive phase of one check."""
-    remaining = t_end - time.perf_counter()
+def _deadline(seconds: float):
+    """Bound the whole expensive phase of one check to ``seconds`` of CPU time."""
     try:
-        with _time_limit(remaining):
+        with _time_limit(seconds):
             yield
     except _Timeout:
         pass

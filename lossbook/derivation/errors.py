@@ -8,7 +8,7 @@ class DerivationError(AssertionError):
 
     ``counterexample`` is None or ``(point, previous_value, claimed_value)``: a point
     (symbol -> number) satisfying every assumption where the claimed relation fails
-    (then the error is a :class:`Refuted`).
+    (then the error is a ``Refuted`` (its subclass)).
     """
 
     def __init__(self, message: str, counterexample=None):

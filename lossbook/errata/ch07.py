@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..chains.ch07_softmax import N_RANGE, _lse_with_gap, _sum, i, j, k, m, s_, t, z
 from ..derivation import Derivation, rejects
-from ..symbolic import sigmoid, softmax
+from ..symbolic import softmax
 from ._checks import agree, differ
 
 Z3 = sp.symbols("z_1:4", real=True)
@@ -65,17 +65,6 @@ def softmax_notation() -> bool:
     corrected = (r"\log \hat{P}(z=i \mid x) &= y_i", r"\hat{P}(z=i \mid x) &= \exp(y_i)")
     return (all(brackets_balance(line) == -1 for line in SOFTMAX_LINES_000)
             and all(brackets_balance(line) == 0 for line in corrected))
-
-
-def sigmoid_no_shift() -> bool:
-    # 000: shift invariance "does not apply to the sigmoid function". It does:
-    # sigma(x) = softmax(x, 0)_1; shifting the pair by any a leaves it unchanged, and the
-    # shifts a = x and a = 0 give exactly the two forms the source lists.
-    x, a = sp.symbols("x a", real=True)
-    pair = softmax([x - a, -a])[0]
-    return bool(sp.simplify(pair - sigmoid(x)) == 0
-                and sp.simplify(pair.subs(a, x) - 1 / (1 + sp.exp(-x))) == 0
-                and sp.simplify(pair.subs(a, 0) - sp.exp(x) / (1 + sp.exp(x))) == 0)
 
 
 def softmax_opening() -> bool:
@@ -145,6 +134,7 @@ _SECTION_MULTI = "Generalizing to multiple classes"
 ERRATA = [
     dict(
         id="000-lse-max-exp",
+        title="Log-sum-exp approximated by the largest exponential",
         source="000",
         section=_SECTION_MULTI,
         stated=r"$$\log(\sum_{k=1}^n \exp(y_k)) \approx \max_k(\exp(x_k))$$",
@@ -159,6 +149,7 @@ ERRATA = [
     ),
     dict(
         id="000-lse-term-saturation",
+        title="Non-saturation credited to the wrong term",
         source="000",
         section=_SECTION_MULTI,
         stated=r"Notice that the last term depends directly on the value of $$y_i$$, our "
@@ -174,6 +165,7 @@ ERRATA = [
     ),
     dict(
         id="000-softmax-loss-softplus",
+        title="The softmax loss replaced by a softplus",
         source="000",
         section=_SECTION_MULTI,
         stated=r"then the loss simplifies to $$ \zeta(y_i)- y_i \approx 0$$",
@@ -189,6 +181,7 @@ ERRATA = [
     ),
     dict(
         id="000-softmax-notation",
+        title="Two lines with a bracket too many",
         source="000",
         section=_SECTION_MULTI,
         stated=SOFTMAX_LINES_000[0] + r" \\ " + SOFTMAX_LINES_000[1],
@@ -201,23 +194,8 @@ ERRATA = [
         check=softmax_notation,
     ),
     dict(
-        id="000-sigmoid-shift",
-        source="000",
-        section="Numerical stability",
-        stated=r"This does not apply to the sigmoid function, as it also contains terms "
-               r"which are not exponentiated.",
-        correction=r"It applies: $\sigma(x) = \operatorname{softmax}(x, 0)_1$ (the 1 in "
-                   r"$1 + e^{x}$ is $e^{0}$), and shifting the pair $(x, 0)$ by its maximum "
-                   r"gives exactly the two forms the source lists next: "
-                   r"$1/(1 + e^{-x})$ for $x \ge 0$, $e^{x}/(1 + e^{x})$ for $x < 0$.",
-        grade="meaning",
-        chapter="ch07",
-        claim="sigmoid.max-shift",
-        ref="sec-stable-softmax",
-        check=sigmoid_no_shift,
-    ),
-    dict(
         id="001-softmax-opening",
+        title="The product rule with the wrong power",
         source="001",
         section="derivative of the softmax",
         stated=r"\exp{(Z_{i})}\frac{\left(\sum_{k} \exp{(Z_{k})}\right)^{-2}}{\partial Z_j}",
@@ -234,6 +212,7 @@ ERRATA = [
     ),
     dict(
         id="001-softmax-quotient-power",
+        title="Divided by the power -2 of the sum",
         source="001",
         section="derivative of the softmax",
         stated=r"\frac{-\exp{(Z_{i})}}{\left(\sum_{k} \exp{(Z_{k})}\right)^{-2}} \exp{(Z_{j})}",
@@ -248,6 +227,7 @@ ERRATA = [
     ),
     dict(
         id="001-softmax-jacobian-swapped",
+        title="The softmax Jacobian with its first index swapped",
         source="001",
         section="relationship to the softmax function",
         stated=r"&=  \hat y_j (\mathrm{I} \left[i=j\right]- \hat y_j)  \\",
@@ -263,6 +243,7 @@ ERRATA = [
     ),
     dict(
         id="001-softmax-index",
+        title="A summation index left in the result",
         source="001",
         section="relationship to the softmax function",
         stated=r"&= \hat y_j - y_i  \\",
@@ -277,6 +258,7 @@ ERRATA = [
     ),
     dict(
         id="002-unstated-k-ne-i",
+        title="An off-diagonal formula stated for every index",
         source="002",
         section="Cross Entropy Loss for Multi-Class Classification",
         stated=r"&= - \tilde{\mathbf{y}}_i \tilde{\mathbf{y}}_k \\",

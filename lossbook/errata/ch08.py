@@ -1,9 +1,9 @@
 r"""Errata found while writing chapter 8 (numerical stability). See :mod:`lossbook.errata`.
 
-* ``000-sigmoid-shift-invariance``: source 000 says the shift invariance of the softmax
-  does not apply to the sigmoid. It does: the sigmoid is the first entry of the softmax
-  of :math:`(x, 0)`, and the two forms the source recommends are exactly the shifts by
-  :math:`x` and by :math:`0` (claim ``stability.sigmoid-forms``).
+(Source 000's remark that the softmax's shift invariance "does not apply" to the sigmoid
+is recorded once, as ``000-sigmoid-shift`` in :mod:`lossbook.errata.ch07`; chapter 8 shows
+the same correction as the claim ``stability.sigmoid-forms`` and links that entry.)
+
 * ``003-log-zero-overflow``: source 003 says an underflowed sigmoid makes the logarithm
   overflow. ``log(0)`` is an exact infinity from a finite operand, which IEEE 754 signals
   as division by zero, not overflow; and no logarithm of a positive floating-point
@@ -13,23 +13,6 @@ r"""Errata found while writing chapter 8 (numerical stability). See :mod:`lossbo
 from __future__ import annotations
 
 import numpy as np
-import sympy as sp
-
-x = sp.Symbol("x", real=True)
-c = sp.Symbol("c", real=True)
-
-
-def _sigmoid_is_shift_invariant() -> bool:
-    """The source: shift invariance 'does not apply' to the sigmoid. Refuted by the
-    checked chain sigma(x) = e^{x-c} / (e^{x-c} + e^{-c}) for every c, whose shifts
-    c = x and c = 0 are the source's own two forms."""
-    from ..chains import chain
-
-    chain("stability.sigmoid-forms")  # raises if the correction is not proved
-    shifted = sp.exp(x - c) / (sp.exp(x - c) + sp.exp(-c))
-    first = sp.simplify(shifted.subs(c, x) - 1 / (1 + sp.exp(-x))) == 0
-    second = sp.simplify(shifted.subs(c, 0) - sp.exp(x) / (1 + sp.exp(x))) == 0
-    return bool(first and second)
 
 
 def _raises(flag: str, fn) -> bool:
@@ -61,24 +44,6 @@ def _log_of_zero_is_not_overflow() -> bool:
 
 
 ERRATA = [
-    {
-        "id": "000-sigmoid-shift-invariance",
-        "source": "000",
-        "section": "Numerical stability",
-        "stated": "This does not apply to the sigmoid function, as it also contains terms "
-                  "which are not exponentiated.",
-        "correction": r"It applies: $\sigma(x) = e^{x}/(e^{x} + e^{0})$ is the first entry of "
-                      r"$\operatorname{softmax}(x, 0)$ (the constant $1$ is $e^{0}$), so "
-                      r"shifting both logits by any $c$ leaves it unchanged. The shifts "
-                      r"$c = x$ and $c = 0$ give the source's two forms "
-                      r"$1/(1 + e^{-x})$ and $e^{x}/(1 + e^{x})$, and $c = \max(x, 0)$ "
-                      r"gives the stable form with $e^{-|x|}$.",
-        "grade": "meaning",
-        "chapter": "ch08",
-        "claim": "stability.sigmoid-forms",
-        "check": _sigmoid_is_shift_invariant,
-        "ref": "sec-stab-sigmoid",
-    },
     {
         "id": "003-log-zero-overflow",
         "source": "003",

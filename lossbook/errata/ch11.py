@@ -83,9 +83,8 @@ def infinite_scores(wrong=lambda t: sp.Integer(0)) -> bool:
     # 004: probability 1 on the correct class would need the scores +oo and -oo. Softmax
     # depends only on differences: with the scores (t, w(t), w(t)) and w(t) = 0 held fixed,
     # softmax_1 -> 1 as t -> oo, and no score tends to -oo. In float64 the probability
-    # is already exactly 1.0 at the finite scores (40, 0, 0), and the loss computed from
-    # the logits, logsumexp - 40, is 0.0 (its exact value log(1 + 2e^-40) = 8.5e-18 is
-    # below the rounding of 40).
+    # is already exactly 1.0 at the finite scores (40, 0, 0), so -log of it is 0, while the
+    # loss computed from the logits keeps its exact value log(1 + 2e^-40) = 8.5e-18.
     t = sp.Symbol("t", positive=True)
     other = wrong(t)
     prob = sp.exp(t) / (sp.exp(t) + 2 * sp.exp(other))
@@ -93,9 +92,9 @@ def infinite_scores(wrong=lambda t: sp.Integer(0)) -> bool:
     stays_finite = sp.limit(other, t, sp.oo).is_finite
     rounded = float(activations.softmax(np.array([40.0, 0.0, 0.0]))[0])
     loss = float(losses.softmax_cross_entropy(np.array([40.0, 0.0, 0.0]), np.array(0)))
-    exact = value(sp.log(1 + 2 * sp.exp(-40)))
-    return bool(limit == 1 and stays_finite and rounded == 1.0
-                and abs(loss) <= np.spacing(40.0) and 8e-18 < exact < 9e-18)
+    exact = float(value(sp.log(1 + 2 * sp.exp(-40))))
+    return bool(limit == 1 and stays_finite and rounded == 1.0 and -np.log(rounded) == 0
+                and abs(loss - exact) <= 1e-12 * exact)
 
 
 # ----------------------------------------------------------------------- 004: the log base
@@ -204,8 +203,9 @@ ERRATA = [
                    r"other score grows without bound: scores $(t, 0, 0)$ with "
                    r"$t \to \infty$ give $1/(1 + 2e^{-t}) \to 1$ with the wrong scores held "
                    r"at 0. No finite scores give exactly 1, but in float64 the scores "
-                   r"$(40, 0, 0)$ already give the probability 1.0 and the loss 0.0 (exactly "
-                   r"$\log(1 + 2e^{-40}) = 8.5 \cdot 10^{-18}$).",
+                   r"$(40, 0, 0)$ already give the probability 1.0, whose $-\log$ is 0; the "
+                   r"loss computed from the logits keeps its value "
+                   r"$\log(1 + 2e^{-40}) = 8.5 \cdot 10^{-18}$.",
         grade="meaning",
         chapter="ch11",
         claim="softmax.one-without-infinities",

@@ -241,7 +241,17 @@ def check(exercise_id: str, answer) -> CheckResult:
 
 
 def _matches(ex: Exercise, wrong, answer) -> bool:
-    """Does ``answer`` equal the anticipated wrong answer ``wrong``?"""
+    """Does ``answer`` equal the anticipated wrong answer ``wrong``? For a coding task
+    ``wrong`` is a wrong implementation: the student's function matches it when the
+    exercise's tests fail for both in the same way (same cases, same values)."""
+    if ex.kind == "coding":
+        if not (callable(wrong) and callable(answer)):
+            return False
+        try:
+            theirs, mine = list(ex.tests(wrong)), list(ex.tests(answer))
+        except Exception:  # noqa: BLE001 - a function that raises matches no mistake
+            return False
+        return bool(theirs) and theirs == mine
     probe = replace(ex, answer=wrong, kind="computation")
     try:
         return bool(_COMPARE[probe.answer_kind](probe, answer)[0])

@@ -83,17 +83,19 @@ register(
 
 register(
     "ch01-ex5",
-    question=("For X ~ N(mu, 1), compute d/dmu E[X^2] by differentiating under the integral "
+    question=("For X ~ N(mu, 1), compute d/dmu E[X^3] by differentiating under the integral "
               "sign."),
-    answer=2 * mu,
+    answer=3 * mu**2 + 3,
     symbols=(mu,),
-    hint="E[X^2] = Var X + (E X)^2 = 1 + mu^2; or differentiate the Gaussian density in mu.",
-    sample_right="2*mu",
-    sample_wrong="mu^2 + 1",
+    hint="with X = mu + Z, Z ~ N(0, 1): E[X^3] = mu^3 + 3 mu E[Z^2] = mu^3 + 3 mu; or move "
+         "the derivative onto the density, d/dmu phi = phi (t - mu).",
+    sample_right="3*(mu^2 + 1)",
+    sample_wrong="mu^3 + 3*mu",
     mistakes=[
-        ("mu^2 + 1", "that is E[X^2] itself; the exercise asks for its derivative in mu"),
-        ("mu", "E[X^2] = 1 + mu^2, and the derivative of mu^2 is 2 mu, not mu"),
-        ("0", "the variance does not depend on mu, but (E X)^2 = mu^2 does"),
+        ("mu^3 + 3*mu", "that is E[X^3] itself; the exercise asks for its derivative in mu"),
+        ("3*mu^2", "E[X^3] is not mu^3: the noise adds 3 mu E[Z^2] = 3 mu, whose derivative "
+                   "is 3"),
+        ("2*mu", "2 mu is the derivative of E[X^2] (the text's example); here the power is 3"),
     ],
 )
 

@@ -24,7 +24,7 @@ dot = sp.Symbol("ab", real=True)
 
 register(
     "ch02-ex1",
-    question="Compute the Euclidean distance between (1, 2, 3) and (4, 6, 3).",
+    question="Compute the Euclidean distance between (3, 1, 5) and (6, 5, 5).",
     answer=5,
     hint="square the coordinate differences (3, 4, 0), add them, take the square root.",
     sample_right="sqrt(9 + 16)",
@@ -38,15 +38,18 @@ register(
 
 register(
     "ch02-ex2",
-    question=("With d(u, v) = (u - v)^2 and the points u = 0, w = 1, v = 2, compute "
+    question=("With d(u, v) = (u - v)^2 and the points u = 0, w = 1, v = 3, compute "
               "d(u, v) - (d(u, w) + d(w, v)). A positive value breaks the triangle inequality."),
-    answer=2,
-    hint="d(0, 2) = 4 while d(0, 1) + d(1, 2) = 1 + 1.",
-    sample_right=2.0,
+    answer=4,
+    hint="d(0, 3) = 9 while d(0, 1) + d(1, 3) = 1 + 4.",
+    sample_right=4.0,
     sample_wrong=0,
     mistakes=[
-        (0, "the squared error is not a distance: d(0, 2) = 4 is larger than "
-            "d(0, 1) + d(1, 2) = 2"),
+        (0, "the squared error is not a distance: d(0, 3) = 9 is larger than "
+            "d(0, 1) + d(1, 3) = 5"),
+        (1, "that is the same computation for the absolute error |u - v|, which is a "
+            "distance: 3 - (1 + 2) = 0 there; squares give 9 - (1 + 4)"),
+        (-4, "a sign: the direct route d(0, 3) = 9 is the larger one"),
     ],
 )
 
@@ -176,10 +179,10 @@ _EXACT_CACHE: dict = {}
 def _fit_tests(fn) -> list[str]:
     failures = []
     small = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
-    got = np.asarray(fn(small.copy(), np.array([1.0, 3.0, 4.0])), dtype=float).ravel()
-    if got.shape != (2,) or not np.allclose(got, [7 / 6, 3 / 2], rtol=1e-12, atol=0):
-        failures.append(f"the points (0, 1), (1, 3), (2, 4) gave {got.tolist()}, expected "
-                        "[7/6, 3/2] (exercise ch02-ex5)")
+    got = np.asarray(fn(small.copy(), np.array([2.0, 3.0, 5.0])), dtype=float).ravel()
+    if got.shape != (2,) or not np.allclose(got, [11 / 6, 3 / 2], rtol=1e-12, atol=0):
+        failures.append(f"the line through (0, 2), (1, 3), (2, 5) gave {got.tolist()}, "
+                        "expected [11/6, 3/2]")
         return failures
     X, y = polynomial_problem()
     if "poly" not in _EXACT_CACHE:

@@ -39,17 +39,20 @@ register(
 
 register(
     "ch03-ex2",
-    question="Write KL(N(mu, 1) || N(0, 1)) as a formula in mu.",
-    answer=mu**2 / 2,
-    symbols=(mu,),
-    hint="put sigma_1 = sigma_2 = 1 into log(sigma_2/sigma_1) + (sigma_1^2 + (mu_1 - mu_2)^2)"
-         " / (2 sigma_2^2) - 1/2.",
-    sample_right="(1 + mu^2)/2 - 1/2",
-    sample_wrong="mu^2",
+    question="Write KL(N(0, 1) || N(0, s^2)) as a formula in s (s > 0).",
+    answer=sp.log(s) + 1 / (2 * s**2) - sp.Rational(1, 2),
+    symbols=(s,),
+    hint="put mu_1 = mu_2 = 0, sigma_1 = 1, sigma_2 = s into log(sigma_2/sigma_1) + "
+         "(sigma_1^2 + (mu_1 - mu_2)^2) / (2 sigma_2^2) - 1/2.",
+    sample_right="log(s) + (1 - s^2)/(2*s^2)",
+    sample_wrong="s^2/2 - log(s) - 1/2",
     mistakes=[
-        ("mu^2", "the squared distance of the means is divided by 2 sigma_2^2 = 2"),
-        ("(1 + mu^2)/2", "the closed form ends with - 1/2; without it KL(p || p) would be 1/2"),
-        ("mu", "the means enter squared: (mu_1 - mu_2)^2 / (2 sigma_2^2)"),
+        ("s^2/2 - log(s) - 1/2", "that is KL(N(0, s^2) || N(0, 1)): the arguments are "
+                                 "swapped (sigma_1 = 1 is the first argument's)"),
+        ("log(s) + 1/(2*s^2)", "the closed form ends with - 1/2; without it KL(p || p) "
+                               "would be 1/2 at s = 1"),
+        ("log(s) + 1/(2*s) - 1/2", "the variances enter, not the standard deviations: "
+                                   "sigma_1^2 / (2 sigma_2^2) = 1/(2 s^2)"),
     ],
 )
 
@@ -61,28 +64,29 @@ def _kl_bits(first, second):
 
 
 _SURE = (sp.Integer(1), sp.Integer(0))
-_FAIR = (sp.Rational(1, 2), sp.Rational(1, 2))
+_FAIR = (sp.Rational(1, 4), sp.Rational(3, 4))
 _NEAR_SURE = (1 - EPS, EPS)
 
 register(
     "ch03-ex3",
     rtol=DECIMALS,
     functions=LOG2,
-    question=("Let p = (1, 0) and q = (1/2, 1/2). (a) Compute KL(p || q) in bits. "
+    question=("Let p = (1, 0) and q = (1/4, 3/4). (a) Compute KL(p || q) in bits. "
               "(b) KL(q || p) is infinite; to see how it gets there, compute KL(q || p_eps) "
               "in bits for p_eps = (1 - eps, eps) with eps = 2^-20. Give [(a), (b)]."),
     answer=sp.Matrix([_kl_bits(_SURE, _FAIR), _kl_bits(_FAIR, _NEAR_SURE)]),
-    hint="(a) terms with p_i = 0 contribute nothing: 1 * log2(1 / (1/2)). (b) both terms count, "
-         "each weighted by q_i = 1/2: (1/2) log2((1/2)/(1 - eps)) + (1/2) log2((1/2)/eps).",
-    sample_right=[1, 9],
-    sample_wrong=[sp.log(2), 9 * sp.log(2)],
+    hint="(a) terms with p_i = 0 contribute nothing: 1 * log2(1 / (1/4)). (b) both terms count, "
+         "each weighted by q_i: (1/4) log2((1/4)/(1 - eps)) + (3/4) log2((3/4)/eps).",
+    sample_right="[2, 13 + 3*log2(3)/4]",
+    sample_wrong=[2 * sp.log(2), _kl_bits(_FAIR, _NEAR_SURE) * sp.log(2)],
     mistakes=[
-        ([1, 18], "each term of KL(q || p_eps) is weighted by q_i = 1/2"),
-        ([1, _kl_bits(_NEAR_SURE, _FAIR)], "in (b) the arguments are swapped: that is "
-                                            "KL(p_eps || q), which stays near 1 bit; the "
-                                            "expectation is under q, the first argument"),
-        ([1, 20], "log2(1/eps) = 20 is the cost of the rare outcome alone; it is weighted by "
-                  "1/2, and the common outcome adds (1/2) log2((1/2)/(1 - eps))"),
+        ([2, 16 + sp.log(3, 2)], "each term of KL(q || p_eps) is weighted by its q_i: "
+                                 "1/4 and 3/4"),
+        ([2, _kl_bits(_NEAR_SURE, _FAIR)], "in (b) the arguments are swapped: that is "
+                                           "KL(p_eps || q), which stays near 2 bits; the "
+                                           "expectation is under q, the first argument"),
+        ([2, 20], "log2(1/eps) = 20 is the cost of the rare outcome alone; it is weighted by "
+                  "q_2 = 3/4, and the common outcome adds (1/4) log2((1/4)/(1 - eps))"),
     ],
 )
 

@@ -215,11 +215,13 @@ register(
               "(1-d float64 arrays, soft targets allowed), finite for every finite z."),
     tests=bce_grad_tests,
     hint="each example contributes sigma(z_i) - y_i, and the mean divides by N; compute "
-         "sigma without overflow.",
+         "sigma without overflow, and write sigma(z) - y = (1 - y) sigma(z) - y sigma(-z) so that "
+         "a confident, correct prediction (sigma(z) - 1 at z = 40) does not cancel to 0.",
     mistakes=[
         (lambda z_, t_: (t_ - activations.sigmoid(z_)) / z_.size, "the sign slipped"),
         (lambda z_, t_: activations.sigmoid(z_) - t_, "the 1/N of the mean is missing"),
     ],
-    sample_right=lambda z_, t_: (activations.sigmoid(z_) - t_) / z_.size,
+    sample_right=lambda z_, t_: ((1 - t_) * activations.sigmoid(z_)
+                                 - t_ * activations.sigmoid(-z_)) / z_.size,
     sample_wrong=lambda z_, t_: activations.sigmoid(z_) - t_,
 )
