@@ -606,7 +606,7 @@ that cannot overflow. The log-softmax at the row maximum is the **log-probabilit
 
 code(r"""
 from lossbook import activations
-show_source(activations._exp_rows, activations._shifted_rows, activations._logsumexp_rows,
+show_source(activations._exp_rows, activations._shifted, activations._logsumexp_rows,
             activations._softmax_like, docstrings=False)
 """)
 
@@ -619,7 +619,7 @@ last line of `stability.lse-max-term`. Each $e^{x_j - m}$ is obtained in one of 
 Where nothing can overflow ($m \le 600$ in float64, $64$ in float32) and nothing that
 matters underflows, it takes `exp(x)` and `exp(-m)` separately and multiplies them
 (`unit`): no difference $x_j - m$ is ever formed, so there is no rounding error for the
-exponential to amplify. The other rows go to `_shifted_rows`, which forms $d = x - m$
+exponential to amplify. The other rows go to `_shifted`, which forms $d = x - m$
 (every exponent $\le 0$) and recovers the rounding error of that subtraction *exactly*
 with Knuth's TwoSum, `back = d - x` and `err = (x - (d - back)) - (m + back)`; then
 $e^{x - m} = e^{d + \mathrm{err}} \approx e^{d}(1 + \mathrm{err})$, the correction
@@ -635,7 +635,7 @@ rng = np.random.default_rng(1)
 x_test, m_test = rng.uniform(-800, 0, 5000), rng.uniform(0, 1, 5000)
 d = x_test - m_test                                   # rounded
 back = d - x_test
-err = (x_test - (d - back)) - (m_test + back)          # TwoSum, as in _shifted_rows
+err = (x_test - (d - back)) - (m_test + back)          # TwoSum, as in _shifted
 exact = all(Fraction(a) - Fraction(b) == Fraction(c) + Fraction(e)
             for a, b, c, e in zip(x_test, m_test, d, err))
 print(f"d + err == x - m exactly, in rational arithmetic, for all {len(d)} pairs: {exact}")
