@@ -44,6 +44,18 @@ def softplus_slope_sign() -> bool:
                 and sp.limit(sp.diff(softplus(y), y), y, sp.oo) == 1)
 
 
+def mse_grad_sign() -> bool:
+    # 004: for J = (y - y_hat)^2 / 2 with y_hat = sigma(Wx + b), dJ/dW = (y - y_hat)
+    # sigma'(Wx + b) x. At W = b = 0, x = y = 1 the derivative is -1/8, the stated form
+    # +1/8; (y_hat - y) sigma' x is right.
+    w, b, xv, yv = sp.symbols("W b x y", real=True)
+    yh = sigmoid(w * xv + b)
+    truth = sp.diff((yv - yh) ** 2 / 2, w)
+    prime = yh * (1 - yh)
+    return all(refuted((yv - yh) * prime * xv, (yh - yv) * prime * xv, truth, at)
+               for at in ({w: 0, b: 0, xv: 1, yv: 1}, {w: 1, b: -2, xv: 3, yv: 0}))
+
+
 def sigmoid_prime_small_at_zero() -> bool:
     # 004: with weights close to 0, sigma'(Wx + b) "will be very close to 0". At 0 it is
     # 1/4, its largest value (sigma(1 - sigma) = 1/4 - (sigma - 1/2)^2, checked as an
@@ -112,6 +124,22 @@ ERRATA = [
         claim="bce.grad-tail",
         ref="sec-bernoulli-loss",
         check=softplus_slope_sign,
+    ),
+    dict(
+        id="004-mse-grad-sign",
+        title="The squared loss's weight gradient with the wrong sign",
+        source="004",
+        section=_SECTION_004,
+        stated=r"$$\frac{dJ}{dW} = (y_i - \hat{y_i})\sigma'(Wx_i + b)x_i$$",
+        correction=r"For $J = \frac12 (y_i - \hat y_i)^2$: $dJ/dW = (\hat y_i - y_i)\,"
+                   r"\sigma'(Wx_i + b)\,x_i$; the inner derivative of $y_i - \hat y_i$ is "
+                   r"$-\hat y_i'$. At $W = b = 0$, $x_i = y_i = 1$ it is $-1/8$, not $1/8$ "
+                   r"(with the stated sign gradient descent would move away from the target).",
+        grade="meaning",
+        chapter="ch06",
+        claim="mse.sigmoid-grad",
+        ref="sec-squared-loss-saturates",
+        check=mse_grad_sign,
     ),
     dict(
         id="004-sigmoid-prime-at-zero",

@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..chains.ch07_softmax import N_RANGE, _lse_with_gap, _sum, i, j, k, m, s_, t, z
 from ..derivation import Derivation, rejects
-from ..symbolic import softmax
+from ..symbolic import sigmoid, softmax
 from ._checks import agree, differ
 
 Z3 = sp.symbols("z_1:4", real=True)
@@ -65,6 +65,17 @@ def softmax_notation() -> bool:
     corrected = (r"\log \hat{P}(z=i \mid x) &= y_i", r"\hat{P}(z=i \mid x) &= \exp(y_i)")
     return (all(brackets_balance(line) == -1 for line in SOFTMAX_LINES_000)
             and all(brackets_balance(line) == 0 for line in corrected))
+
+
+def sigmoid_no_shift() -> bool:
+    # 000: shift invariance "does not apply to the sigmoid function". It does:
+    # sigma(x) = softmax(x, 0)_1; shifting the pair by any a leaves it unchanged, and the
+    # shifts a = x and a = 0 give exactly the two forms the source lists.
+    x, a = sp.symbols("x a", real=True)
+    pair = softmax([x - a, -a])[0]
+    return bool(sp.simplify(pair - sigmoid(x)) == 0
+                and sp.simplify(pair.subs(a, x) - 1 / (1 + sp.exp(-x))) == 0
+                and sp.simplify(pair.subs(a, 0) - sp.exp(x) / (1 + sp.exp(x))) == 0)
 
 
 def softmax_opening() -> bool:
@@ -192,6 +203,23 @@ ERRATA = [
         claim="ce.log-softmax",
         ref="sec-categorical-model",
         check=softmax_notation,
+    ),
+    dict(
+        id="000-sigmoid-shift",
+        title="Shift invariance said not to apply to the sigmoid",
+        source="000",
+        section="Numerical stability",
+        stated=r"This does not apply to the sigmoid function, as it also contains terms "
+               r"which are not exponentiated.",
+        correction=r"It applies: $\sigma(x) = \operatorname{softmax}(x, 0)_1$ (the 1 in "
+                   r"$1 + e^{x}$ is $e^{0}$), and shifting the pair $(x, 0)$ by its maximum "
+                   r"gives exactly the two forms the source lists next: "
+                   r"$1/(1 + e^{-x})$ for $x \ge 0$, $e^{x}/(1 + e^{x})$ for $x < 0$.",
+        grade="meaning",
+        chapter="ch07",
+        claim="sigmoid.max-shift",
+        ref="sec-stable-softmax",
+        check=sigmoid_no_shift,
     ),
     dict(
         id="001-softmax-opening",
