@@ -1217,7 +1217,8 @@ is a power of two fixed between consecutive powers of two, not $1000 \cdot 2^{-5
 
 Show that $p \log(p/q) - (p - q) \ge 0$ for all $p, q > 0$, and conclude that for two
 distributions $\mathrm{KL}(p \,\|\, q) = \sum_i [p_i \log(p_i/q_i) - (p_i - q_i)]$ is a
-sum of non-negative terms. (Exercise id `ch08-ex4`, a proof.)
+sum of non-negative terms. (Exercise id `ch08-ex4`, a proof: a proof is not checked by
+machine, and `lb.exercises.check("ch08-ex4", None)` names the checked model solution.)
 :::
 
 :::{solution} ex-ch08-4
