@@ -18,8 +18,10 @@ import genanki
 import pytest
 import sympy as sp
 
+import lossbook.chains
 from lossbook import cards as C
 from lossbook.chains import all_claims, chain, load_file
+from lossbook.derivation import registry
 from lossbook.derivation import DerivationError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +120,10 @@ def test_one_subdeck_a_chapter(deck):
         assert note["tags"][1] in ("identity", "inequality", "limit", "gradient")
 
 
-def test_a_failing_claim_writes_no_deck(tmp_path):
+def test_a_failing_claim_writes_no_deck(tmp_path, monkeypatch):
+    # the fixture's claim must not stay registered for the tests that run after this one
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(lossbook.chains, "_EXTRA_MODULES", list(lossbook.chains._EXTRA_MODULES))
     load_file(ROOT / "tests" / "fixtures" / "failing_chain.py")
     failing = [c for c in all_claims() if c.id == "test.deliberately-wrong"]
     with pytest.raises(DerivationError):
