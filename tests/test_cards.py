@@ -21,8 +21,7 @@ import sympy as sp
 import lossbook.chains
 from lossbook import cards as C
 from lossbook.chains import all_claims, chain, load_file
-from lossbook.derivation import registry
-from lossbook.derivation import DerivationError
+from lossbook.derivation import DerivationError, registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = {"ch01", "ch03"}
