@@ -199,7 +199,7 @@ SHORT = {"softmax_cross_entropy": "CE", "logsumexp": "LSE",
          "binary_cross_entropy_with_logits": "BCE"}
 cases = [f"{SHORT.get(r['case'], r['case'])} {'fwd+bwd' if '+' in r['pass'] else 'fwd'}, "
          f"{r['inputs'][:4]}, {r['dtype'][-2:]}" for r in SPEED["rows"]]
-fig, ax = plotting.new_figure(width=4.6, height=max(3.5, 0.42 * len(cases) + 1.5),
+fig, ax = plotting.new_figure(width=3.4, height=max(3.5, 0.42 * len(cases) + 1.5),
                               layout="constrained")
 y = np.arange(len(cases))
 for lib, key in (("scipy", "ratio_scipy"), ("torch", "ratio_torch")):
