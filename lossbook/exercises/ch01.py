@@ -12,6 +12,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import log1p  # log(1 + tiny) to full precision
 
 from . import register
+from ._coding import exact as _exact
 
 x = sp.Symbol("x", real=True)
 t = sp.Symbol("t", positive=True)
@@ -132,10 +133,6 @@ def model_softplus(x):
     x = np.asarray(x)
     x = x.astype(np.result_type(x, np.float32))  # ints become floats; float32 stays
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
-def _exact(expr) -> float:
-    return float(sp.N(expr, 50))
 
 
 def _softplus_tests(fn) -> list[str]:

@@ -1,12 +1,12 @@
 """Exercises of chapter 6 (sigmoid and binary cross-entropy)."""
 
-import warnings
 
 import numpy as np
 import sympy as sp
 
 from .. import activations, gradients
 from . import register
+from ._coding import call_quietly
 
 # A numeric answer may be a decimal rounded to four significant digits (relative error
 # at most 5e-4); every wrong answer these exercises anticipate is much further away.
@@ -126,21 +126,13 @@ register(
 
 # ------------------------------------------------------------------ coding tasks
 
-def _call(fn, *args):
-    """The student's function on copies of the arguments, warnings collected."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*[np.array(a, dtype=np.float64) for a in args])
-    return np.asarray(out, dtype=np.float64), [str(w.message) for w in caught]
-
-
 LOG_SIGMOID_POINTS = np.array([-800.0, -40.0, -3.0, -0.5, 0.0, 0.5, 3.0, 40.0, 800.0])
 
 
 def log_sigmoid_tests(fn) -> list[str]:
     """Failures of a student's log-sigmoid on points from -800 to 800 (float64)."""
     xs = LOG_SIGMOID_POINTS
-    got, caught = _call(fn, xs)
+    got, caught = call_quietly(fn, xs)
     want = activations.log_sigmoid(xs)
     if got.shape != xs.shape:
         return [f"log_sigmoid(x) must have the shape of x {xs.shape}, got {got.shape}"]
@@ -186,7 +178,7 @@ BCE_TARGETS = np.array([1.0, 0.0, 1.0, 0.5, 0.0, 1.0, 0.0])
 def bce_grad_tests(fn) -> list[str]:
     """Failures of a student's mean-reduced gradient of the BCE from logits."""
     z_, t_ = BCE_LOGITS, BCE_TARGETS
-    got, caught = _call(fn, z_, t_)
+    got, caught = call_quietly(fn, z_, t_)
     want = gradients.binary_cross_entropy_with_logits_grad(z_, t_)
     if got.shape != z_.shape:
         return [f"the gradient must have the shape of z {z_.shape}, got {got.shape}"]

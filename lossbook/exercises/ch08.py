@@ -13,6 +13,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import log1p  # evaluates log(1 + tiny) to full precision
 
 from . import register
+from ._coding import exact as _exact
 
 # A numeric answer may be rounded to four significant digits (relative error <= 5e-4).
 DECIMALS = 5e-4
@@ -112,10 +113,6 @@ def model_logsumexp(x):
         return m
     others = np.delete(x, top) - m  # every exponent <= 0
     return m + np.log1p(np.exp(others).sum())
-
-
-def _exact(expr) -> float:
-    return float(sp.N(expr, 50))
 
 
 def _rel_err(got, want) -> float:
