@@ -114,7 +114,7 @@ test-pdf: pdf env-test
 
 # --------------------------------------------------------------------------- checks
 lint: env-test
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 
 verify: env
 	$(BIN)/python -m lossbook verify

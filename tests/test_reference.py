@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import HTML_DIR, build_site
 
 import lossbook as lb
+from conftest import HTML_DIR, build_site
 
 
 def test_unknown_claim_suggests_the_closest_ids():

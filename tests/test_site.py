@@ -40,8 +40,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import HTML_DIR, SCREENSHOT_DIR, build_site, serve_directory, site_pages
 from test_notebooks import toc_files
+
+from conftest import HTML_DIR, SCREENSHOT_DIR, build_site, serve_directory, site_pages
 
 # pydata-sphinx-theme logs this on a first visit (empty local storage), whatever the
 # configuration (BOOK-NOTES.md). It is the only console error a page may show.
