@@ -38,6 +38,8 @@ from pathlib import Path
 
 import sympy as sp
 
+from .derivation.printing import latex as book_latex
+
 __all__ = ["Card", "DECK_NAME", "DECK_ID", "MODEL_ID", "SKIP", "cards", "write_deck",
            "summary"]
 
@@ -100,11 +102,11 @@ def summary(d) -> tuple[str, str, str, str, str] | None:
     if limit:
         (sym, point, *_), approx = limit
         rel = r"\sim" if approx == "ratio" else r"\approx"
-        where = rf"\quad\text{{as }} {sp.latex(sym)} \to {sp.latex(point)}"
-        return sp.latex(left), rel, sp.latex(right), where, "limit"
+        where = rf"\quad\text{{as }} {book_latex(sym)} \to {book_latex(point)}"
+        return book_latex(left), rel, book_latex(right), where, "limit"
     kind = "inequality" if order else ("gradient" if derivative or left.has(sp.Derivative)
                                        else "identity")
-    return sp.latex(left), _RELATION_TEX[order or "="], sp.latex(right), "", kind
+    return book_latex(left), _RELATION_TEX[order or "="], book_latex(right), "", kind
 
 
 def _is_worked_example(d) -> bool:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from .printing import latex as book_latex
+
 if TYPE_CHECKING:
     from .chain import Derivation, Step
 
@@ -18,7 +20,7 @@ _REL_LATEX = {"=": "=", "<=": r"\le", ">=": r"\ge", "~": r"\approx"}
 
 def _relation_latex(step: Step) -> str:
     if step.relation == "d/dx":
-        w = sp.latex(step.wrt)
+        w = book_latex(step.wrt)
         d = r"\partial" if isinstance(step.wrt, sp.Indexed) else "d"
         return r"\overset{" + d + "/" + d + " " + w + r"}{\longmapsto}"
     return _REL_LATEX[step.relation]
@@ -39,7 +41,7 @@ def _reason_parts(step: Step) -> list[str]:
     notes = step.check_notes()  # what the check covered (sizes, numeric, by value)
     if step.relation == "~":
         sym, point = step.limit[0], step.limit[1]
-        notes.append(f"as ${sp.latex(sym)} \\to {sp.latex(point)}$")
+        notes.append(f"as ${book_latex(sym)} \\to {book_latex(point)}$")
     for lem in step.lemmas:
         notes.append(f"by ${lem.latex()}$")
     why = step.why
@@ -102,7 +104,7 @@ def _wrap(part: str, width: float) -> list[str]:
 
 
 def _latex(expr) -> str:
-    return sp.latex(expr)
+    return book_latex(expr)
 
 
 # A rough width budget for a chain, in units of about one math symbol (~14 px in the

@@ -9,6 +9,7 @@ from . import budget
 from .budget import _attempt
 from .errors import DerivationError
 from .instances import _apply_constraints, _bound_symbols, _solve_linear_for
+from .printing import latex as book_latex
 
 
 # =============================================================================== lemmas
@@ -50,7 +51,7 @@ class Lemma:
 
     def latex(self) -> str:
         rel = r"\le" if self.relation == "<=" else r"\ge"
-        return f"{sp.latex(self.lhs)} {rel} {sp.latex(self.rhs)}"
+        return f"{book_latex(self.lhs)} {rel} {book_latex(self.rhs)}"
 
     def __repr__(self):
         return f"Lemma({self.name!r}: {self.lhs} {self.relation} {self.rhs})"
