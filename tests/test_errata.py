@@ -173,6 +173,7 @@ def _mutants():
         "001-bce-grad-brackets": lambda: s001.bce_grad_brackets(
             (r"\frac{(\hat y -y)}{\hat y (1- \hat y)}",)),
         "001-softmax-card-asks-sigmoid": lambda: s001.card_softmax_with_sigmoid("softmax"),
+        "001-ce-discrete-dx": lambda: s001.dx_in_a_sum(width=lambda spacing: 1),
         "002-dxy-measure": lambda: s002.dxy_is_not_the_area_element(form="dx dy"),
         "002-component-equals-vector": lambda: s002.component_equals_vector(n=1),
         "002-sigmoids-sum-not-one": lambda: s002.sum_of_sigmoids(logits=(0, 1)),

@@ -463,6 +463,7 @@ ERRATA = [
         grade="typo",
         chapter="ch05",
         claim="ce.decomposition",
+        ref="sec-ce-definition",
         check=ce_roles_swapped,
     ),
     dict(
@@ -559,7 +560,8 @@ ERRATA = [
                    r"$0$ for every $s$.",
         grade="typo",
         chapter="ch05",
-        claim=None,
+        claim="ce.one-hot",
+        ref="sec-ce-one-hot",
         check=indicator_of_a_vector,
     ),
     dict(

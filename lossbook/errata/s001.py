@@ -12,7 +12,6 @@ import numpy as np
 import sympy as sp
 
 from .. import information
-from ..chains import ch05_cross_entropy
 from ..symbolic import sigmoid
 from ._checks import agree, balanced, differ
 
@@ -56,6 +55,34 @@ def bce_grad_brackets(lines=BCE_GRAD_LINES) -> bool:
 
 
 # ---------------------------------------------------------------------- cross entropy
+
+def dx_in_a_sum(width=lambda spacing: spacing) -> bool:
+    # "H(P, Q) = - sum_{x in X} p(x) log(q(x)) dx" (discrete case). A sum over outcomes
+    # weights each term by the probability p(x) of its outcome; an outcome has no width,
+    # so there is nothing for a dx to be (the dx belongs to the integral of the continuous
+    # case, where p is a density and p(x) dx the probability of a short interval). The
+    # only width a sum could supply is the spacing of numeric outcomes: read that way
+    # (``width``), the stated value depends on where the outcomes are placed and not on
+    # P and Q alone. P = (1/2, 1/4, 1/4), Q = (1/4, 1/2, 1/4) on {0, 1, 2} and on
+    # {0, 10, 20}: (7/4) log 2 and (35/2) log 2. Without dx, the sum is the same number
+    # for both placements and equals -E_P[log q(X)], the source's own next line
+    # (checked exactly and with lossbook).
+    probs, model = (R(1, 2), R(1, 4), R(1, 4)), (R(1, 4), R(1, 2), R(1, 4))
+    outcomes = ((0, 1, 2), (0, 10, 20))
+
+    def stated(places):
+        dx = width(R(places[1] - places[0]))
+        return -sum(a * sp.log(b) * dx for a, b in zip(probs, model, strict=True))
+
+    corrected = -sum(a * sp.log(b) for a, b in zip(probs, model, strict=True))
+    expectation = sum(a * -sp.log(b) for a, b in zip(probs, model, strict=True))
+    numeric = information.cross_entropy(np.array(probs, dtype=float),
+                                        np.array(model, dtype=float))
+    return (differ(stated(outcomes[0]), stated(outcomes[1]))
+            and agree(corrected, sp.Rational(7, 4) * sp.log(2))
+            and agree(corrected, expectation)
+            and abs(float(numeric) - float(corrected)) < 1e-15)
+
 
 def independent_cross_entropy() -> bool:
     # The section "cross entropy of independent random variables" holds only the
@@ -105,12 +132,19 @@ ERRATA = [
         section="Discrete Case",
         title="A dx in a sum",
         stated=r"- \sum_{x \in \mathcal{X}} p(x) \log \left( q(x) \right) dx",
-        correction=r"$H(P, Q) = -\sum_{x \in \mathcal{X}} p(x) \log q(x)$: a sum has no "
-                   r"$dx$ (the factor is left over from the continuous case above it).",
+        correction=r"$H(P, Q) = -\sum_{x \in \mathcal{X}} p(x) \log q(x)$. A sum over "
+                   r"outcomes has no $dx$: each term is weighted by the probability $p(x)$ "
+                   r"of its outcome, and an outcome has no width (it may be a label such as "
+                   r"*cat*). The $dx$ belongs to the continuous case, an integral in which "
+                   r"$p$ is a density and $p(x)\,dx$ the probability of a short interval. "
+                   r"Read as the spacing of numeric outcomes, the stated sum would depend on "
+                   r"where the outcomes lie: the same $P$ and $Q$ on $\{0, 1, 2\}$ and on "
+                   r"$\{0, 10, 20\}$ give $\frac74 \log 2$ and $\frac{35}{2} \log 2$.",
         grade="typo",
         chapter="ch05",
         claim="ce.decomposition",
-        check=ch05_cross_entropy._source_dx_in_sum,
+        ref="sec-ce-definition",
+        check=dx_in_a_sum,
     ),
     dict(
         id="001-independent-ce-empty",
@@ -126,7 +160,8 @@ ERRATA = [
                    r"+ \log q_2$ and each marginal sums to 1.",
         grade="missing",
         chapter="ch05",
-        claim=None,
+        claim="ce.product-additive",
+        ref="sec-ce-independent",
         check=independent_cross_entropy,
     ),
     dict(
