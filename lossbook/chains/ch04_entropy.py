@@ -27,8 +27,8 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import symbolic as sym
-from ..symbolic import _Named
 from ..derivation import LOG_LE_X_MINUS_1, Derivation, claim
+from ..symbolic import _Named
 from ._display import Abbrev, InOrder, Paren, Times
 from .ch03_divergence import Normal
 
@@ -115,13 +115,12 @@ def entropy_base_order() -> Derivation:
 
 @claim("entropy.bits-exceed-nats", chapter="ch04")
 def entropy_bits_exceed_nats() -> Derivation:
-    r"""H_2(p) >= H(p) >= H_10(p) for every p: a larger base gives a smaller number.
+    r"""H_2(p) >= H(p) for every p: the number of bits is at least the number of nats.
 
-    Checked as H_2(p) - H(p) = H(p) (1/log 2 - 1) >= 0 and H(p) - H_10(p) =
-    H(p) (1 - 1/log 10) >= 0, from H(p) >= 0 and log 2 < 1 < log 10.
+    H_2(p) - H(p) = H(p) (1/log 2 - 1) >= 0, from H(p) >= 0 and log 2 < 1.
     """
-    return (Derivation(InOrder(Abbrev(H2_P, H_P / sp.log(2)), -H_P), name="entropy.bits-exceed-nats",
-                       assumptions=[H_P >= 0])
+    return (Derivation(InOrder(Abbrev(H2_P, H_P / sp.log(2)), -H_P),
+                       name="entropy.bits-exceed-nats", assumptions=[H_P >= 0])
             .step(Times(H_P, Paren(InOrder(1 / sp.log(2), -1))), r"$H_2 = H / \log 2$")
             .step(sp.Integer(0), r"$H(p) \ge 0$ and $\log 2 < 1$", relation=">="))
 
