@@ -227,7 +227,7 @@ def test_checks_catch_bad_notebooks():
 
 
 def test_nbval_honours_a_trailing_semicolon(tmp_path):
-    """With conftest's fix, strict nbval accepts a cell whose output ';' suppressed."""
+    """With the root conftest.py's fix, strict nbval accepts a cell whose output ';' suppressed."""
     new = nbformat.v4
     nb = new.new_notebook(metadata={"kernelspec": {
         "name": "python3", "language": "python", "display_name": "Python 3"}})
@@ -237,7 +237,7 @@ def test_nbval_honours_a_trailing_semicolon(tmp_path):
                     new.new_output("execute_result", data={"text/plain": "2"},
                                    execution_count=3)])]
     nbformat.write(nb, tmp_path / "semicolon.ipynb")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the root conftest.py holds the fix
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:randomly",
            "--nbval", "--nbval-current-env", "--rootdir", str(tmp_path), "-c", os.devnull,
            str(tmp_path / "semicolon.ipynb")]
