@@ -423,12 +423,13 @@ def entropy_mutual_information() -> Derivation:
     Symbolic in the six entries; no normalisation is needed.
     """
     return (Derivation(mutual_information(), name="entropy.mutual-information")
-            .step(InOrder(over_table(Times(PIJ, sp.log(PIJ))),
-                          -over_table(Times(PIJ, sp.log(MarginalX(r)))),
-                          -over_table(Times(PIJ, sp.log(MarginalY(j))))),
-                  r"$\log\frac{a}{bc} = \log a - \log b - \log c$")
-            .step(InOrder(marginal_entropy_x(), marginal_entropy_y(),
-                          over_table(Times(PIJ, sp.log(PIJ)))),
+            .step(InOrder(-Abbrev(H_XY, joint_entropy()),
+                          -over_table(Times(PIJ, Paren(InOrder(sp.log(MarginalX(r)),
+                                                               sp.log(MarginalY(j))))))),
+                  r"$\log\frac{a}{bc} = \log a - (\log b + \log c)$; "
+                  r"$H(X,Y) = -\sum_{ij} p_{ij} \log p_{ij}$")
+            .step(InOrder(-Abbrev(H_XY, joint_entropy()), marginal_entropy_x(),
+                          marginal_entropy_y()),
                   r"$\sum_j p_{ij} = p_X(i)$, $\sum_i p_{ij} = p_Y(j)$")
             .step(InOrder(Abbrev(H_X, marginal_entropy_x()), Abbrev(H_Y, marginal_entropy_y()),
                           -Abbrev(H_XY, joint_entropy())), "the definitions"))
