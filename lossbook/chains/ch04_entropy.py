@@ -27,7 +27,9 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import symbolic as sym
-from ..derivation import Derivation, claim
+from ..derivation import LOG_LE_X_MINUS_1, Derivation, claim
+from ..symbolic import _Named
+from ._display import Abbrev, InOrder, Paren, Times
 from .ch03_divergence import Normal
 
 n, i = sym.N, sym.K
@@ -40,7 +42,8 @@ x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)
 sigma = sp.Symbol("sigma", positive=True)
 p1, p2 = sp.symbols("p_1 p_2", positive=True)
-h_p, h_q = sp.symbols("H_{2}(p) H_{2}(q)", real=True)
+H_P, H_Q = sp.symbols("H(p) H(q)", real=True)  # two entropies in nats
+HB_P, HB_Q, H2_P = sp.symbols("H_{b}(p) H_{b}(q) H_{2}(p)", real=True)  # display names
 
 NS = range(2, 7)
 
@@ -51,8 +54,10 @@ def total(expr, upper=n):
 
 
 def entropy_sum(base=None):
-    r""":math:`-\sum_{k=1}^{n} p_k \log_b p_k` (natural log when ``base`` is None)."""
-    return sym.entropy(p, n, base=base)
+    r""":math:`-\sum_{k=1}^{n} p_k \log_b p_k` (natural log when ``base`` is None), printed
+    in the text's order (:math:`p_k` before the logarithm)."""
+    log = sp.log(p[i]) if base is None else sp.log(p[i]) / sp.log(base)
+    return -total(Times(p[i], log))
 
 
 def coin_entropy(s=t):
@@ -92,14 +97,32 @@ def entropy_bits_to_nats() -> Derivation:
 
 @claim("entropy.base-order", chapter="ch04")
 def entropy_base_order() -> Derivation:
-    r"""H(p) - H(q) = log(2) (H_2(p) - H_2(q)): the same sign, so the order is kept.
+    r"""For a base b > 1, H(p) >= H(q) implies H_b(p) - H_b(q) >= 0: the order is kept.
 
-    H_2(p), H_2(q) stand for any two entropies in bits, and H = log(2) H_2. The factor
-    log 2 is positive; for a base 0 < b < 1 the factor would be log b < 0 and the order
-    reversed.
+    H(p), H(q) are any two entropies in nats with H(p) >= H(q) (an assumption of the
+    chain); H_b = H / log b is ``entropy.base-change``. The checked inequality is the
+    content: it holds because log b > 0 for b > 1. For 0 < b < 1 the same chain fails
+    (then log b < 0 and the difference has the opposite sign).
     """
-    return (Derivation(sp.log(2) * h_p - sp.log(2) * h_q, name="entropy.base-order")
-            .step(sp.log(2) * (h_p - h_q), r"factor out $\log 2 > 0$"))
+    return (Derivation(InOrder(Abbrev(HB_P, H_P / sp.log(b)), -Abbrev(HB_Q, H_Q / sp.log(b))),
+                       name="entropy.base-order", assumptions=[b > 1, H_P >= H_Q])
+            .step(InOrder(H_P / sp.log(b), -H_Q / sp.log(b)),
+                  r"$H_b = H / \log b$")
+            .step(InOrder(H_P, -H_Q) / sp.log(b), r"the common factor $1/\log b$")
+            .step(sp.Integer(0), r"$H(p) - H(q) \ge 0$ and $\log b > 0$ for $b > 1$",
+                  relation=">="))
+
+
+@claim("entropy.bits-exceed-nats", chapter="ch04")
+def entropy_bits_exceed_nats() -> Derivation:
+    r"""H_2(p) >= H(p) for every p: the number of bits is at least the number of nats.
+
+    H_2(p) - H(p) = H(p) (1/log 2 - 1) >= 0, from H(p) >= 0 and log 2 < 1.
+    """
+    return (Derivation(InOrder(Abbrev(H2_P, H_P / sp.log(2)), -H_P),
+                       name="entropy.bits-exceed-nats", assumptions=[H_P >= 0])
+            .step(Times(H_P, Paren(InOrder(1 / sp.log(2), -1))), r"$H_2 = H / \log 2$")
+            .step(sp.Integer(0), r"$H(p) \ge 0$ and $\log 2 < 1$", relation=">="))
 
 
 # ---------------------------------------------------------------------------
@@ -160,7 +183,7 @@ def entropy_coin_maximum() -> Derivation:
 
 def lagrangian():
     r"""-sum_k p_k log p_k + lambda (sum_k p_k - 1)."""
-    return entropy_sum() + lam * (total(p[i]) - 1)
+    return InOrder(entropy_sum(), Times(lam, Paren(InOrder(total(p[i]), -1))))
 
 
 @claim("entropy.lagrange-stationary", chapter="ch04")
@@ -195,13 +218,14 @@ def entropy_uniform_gap() -> Derivation:
     The sums are symbolic in n; the last step uses sum_k p_k = 1 and is checked for
     n = 2..6.
     """
-    return (Derivation(total(p[i] * sp.log(p[i] / (1 / n))),
+    return (Derivation(total(Times(p[i], sp.log(p[i] / (1 / n)))),
                        name="entropy.uniform-gap", assumptions=sym.sums_to_one(p, n))
-            .step(total(p[i] * sp.log(p[i])) + total(p[i] * sp.log(n)),
+            .step(InOrder(total(Times(p[i], sp.log(p[i]))), total(Times(p[i], sp.log(n)))),
                   r"$\log(n p_k) = \log p_k + \log n$")
-            .step(total(p[i] * sp.log(p[i])) + sp.log(n) * total(p[i]),
+            .step(InOrder(total(Times(p[i], sp.log(p[i]))), Times(sp.log(n), Paren(total(p[i])))),
                   r"$\log n$ leaves the sum")
-            .step(sp.log(n) - entropy_sum(), r"$\sum_k p_k = 1$", n=(n, NS)))
+            .step(InOrder(sp.log(n), -Abbrev(H_P, entropy_sum())),
+                  r"$\sum_k p_k = 1$; $H(p) = -\sum_k p_k \log p_k$", n=(n, NS)))
 
 
 # ---------------------------------------------------------------------------
@@ -218,13 +242,15 @@ def entropy_gaussian() -> Derivation:
     r"""h(N(mu, sigma^2)) = log(2 pi e sigma^2) / 2."""
     f = Normal(x, mu, sigma)
     line = (x, -sp.oo, sp.oo)
-    return (Derivation(-sp.Integral(f * sp.log(f), line), name="entropy.gaussian")
-            .step(sp.Integral(f * (sp.log(2 * sp.pi * sigma**2) / 2
-                                   + (x - mu) ** 2 / (2 * sigma**2)), line),
+    return (Derivation(-sp.Integral(Times(f, sp.log(f)), line), name="entropy.gaussian")
+            .step(sp.Integral(Times(f, Paren(InOrder(sp.log(2 * sp.pi * sigma**2) / 2,
+                                                     InOrder(x, -mu) ** 2 / (2 * sigma**2)))),
+                              line),
                   r"$-\log f(x) = \frac{1}{2}\log(2\pi\sigma^2) + (x-\mu)^2/(2\sigma^2)$")
-            .step(sp.log(2 * sp.pi * sigma**2) / 2 + sp.Rational(1, 2),
+            .step(InOrder(sp.log(2 * sp.pi * sigma**2) / 2, sp.Rational(1, 2)),
                   r"$\int f = 1$, $E[(X-\mu)^2] = \sigma^2$")
-            .step(gaussian_entropy_closed_form(), r"$\frac{1}{2} = \frac{1}{2} \log e$"))
+            .step(sp.log(Times(2, sp.pi, sp.E, sigma**2)) / 2,  # = gaussian_entropy_closed_form()
+                  r"$\frac{1}{2} = \frac{1}{2} \log e$"))
 
 
 @claim("entropy.uniform-interval", chapter="ch04")
@@ -234,3 +260,218 @@ def entropy_uniform_interval() -> Derivation:
                        name="entropy.uniform-interval")
             .step(-a * ((1 / a) * sp.log(1 / a)), "constant integrand, interval of length $a$")
             .step(sp.log(a), r"$-\log(1/a) = \log a$"))
+
+
+# ---------------------------------------------------------------------------
+# H(p) <= log n from the tangent line of the logarithm (Jensen for log)
+
+
+@claim("entropy.log-n-bound", chapter="ch04")
+def entropy_log_n_bound() -> Derivation:
+    r"""H(p) - log n <= 0, from log u <= u - 1 applied to u = 1/(n p_k).
+
+    This is Jensen's inequality for the concave logarithm, E[log W] <= log E[W] with
+    W = 1/(n p(X)), in the tangent-line form the checker knows as a lemma. The first
+    and the last steps use sum_k p_k = 1 and are checked for n = 2..6; the other steps
+    are symbolic in n.
+    """
+    w = 1 / (n * p[i])
+    return (Derivation(InOrder(entropy_sum(), -sp.log(n)), name="entropy.log-n-bound",
+                       assumptions=sym.sums_to_one(p, n))
+            .step(InOrder(entropy_sum(), -Times(Paren(total(p[i])), sp.log(n))),
+                  r"$1 = \sum_k p_k$", n=(n, NS))
+            .step(total(Times(p[i], sp.log(w))),
+                  r"$-p_k \log p_k - p_k \log n = p_k \log\frac{1}{n p_k}$")
+            .step(total(Times(p[i], Paren(InOrder(w, -1)))), r"$u = \frac{1}{n p_k}$",
+                  relation="<=", lemma=LOG_LE_X_MINUS_1)
+            .step(InOrder(1, -total(p[i])), r"$\sum_{k=1}^{n} \frac{1}{n} = 1$")
+            .step(sp.Integer(0), r"$\sum_k p_k = 1$", n=(n, NS)))
+
+
+# ---------------------------------------------------------------------------
+# two variables: joint, conditional and mutual information for a 2 x 3 table
+#
+# The joint distribution is a table p_{ij} = P(X = i, Y = j) with ROWS rows and COLS
+# columns of arbitrary positive entries; the chains are symbolic in the six entries
+# (checked for this size of table, not for every size).
+
+ROWS, COLS = 2, 3
+r = sp.Symbol("i", integer=True, positive=True)  # the row index (X = i)
+j = sp.Symbol("j", integer=True, positive=True)  # the column index (Y = j)
+joint = sp.IndexedBase("p", positive=True)
+
+
+class MarginalX(_Named):
+    r"""``MarginalX(r)`` prints :math:`p_X(i)`; unfolds to :math:`\sum_j p_{ij}`."""
+
+    nargs = 1
+
+    def unfold(self):
+        return sp.Sum(joint[self.args[0], j], (j, 1, COLS))
+
+    def _eval_is_positive(self):
+        return True
+
+    def _latex(self, printer, exp=None):
+        body = r"p_X\left(" + printer._print(self.args[0]) + r"\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+class MarginalY(_Named):
+    r"""``MarginalY(j)`` prints :math:`p_Y(j)`; unfolds to :math:`\sum_i p_{ij}`."""
+
+    nargs = 1
+
+    def unfold(self):
+        return sp.Sum(joint[r, self.args[0]], (r, 1, ROWS))
+
+    def _eval_is_positive(self):
+        return True
+
+    def _latex(self, printer, exp=None):
+        body = r"p_Y\left(" + printer._print(self.args[0]) + r"\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+def over_rows(body):
+    r""":math:`\sum_{i=1}^{2}` of ``body``."""
+    return sp.Sum(body, (r, 1, ROWS))
+
+
+def over_cols(body):
+    r""":math:`\sum_{j=1}^{3}` of ``body``."""
+    return sp.Sum(body, (j, 1, COLS))
+
+
+def over_table(body):
+    r""":math:`\sum_{i=1}^{2} \sum_{j=1}^{3}` of ``body`` (nested, so it prints as two sums)."""
+    return over_rows(InOrder(over_cols(body)))
+
+
+PIJ = joint[r, j]
+H_XY = sp.Symbol("H(X,Y)")
+H_X, H_Y = sp.Symbol("H(X)"), sp.Symbol("H(Y)")
+H_Y_GIVEN_X = sp.Symbol(r"H(Y \mid X)")
+MI = sp.Symbol("I(X;Y)")
+
+
+def joint_entropy():
+    r""":math:`H(X, Y) = -\sum_{ij} p_{ij} \log p_{ij}`."""
+    return -over_table(Times(PIJ, sp.log(PIJ)))
+
+
+def marginal_entropy_x():
+    r""":math:`H(X) = -\sum_i p_X(i) \log p_X(i)`."""
+    return -over_rows(Times(MarginalX(r), sp.log(MarginalX(r))))
+
+
+def marginal_entropy_y():
+    r""":math:`H(Y) = -\sum_j p_Y(j) \log p_Y(j)`."""
+    return -over_cols(Times(MarginalY(j), sp.log(MarginalY(j))))
+
+
+def conditional_entropy():
+    r""":math:`H(Y \mid X) = -\sum_{ij} p_{ij} \log p(j \mid r)`, :math:`p(j \mid r) =
+    p_{ij} / p_X(i)`."""
+    return -over_table(Times(PIJ, sp.log(PIJ / MarginalX(r))))
+
+
+@claim("entropy.conditional", chapter="ch04")
+def entropy_conditional() -> Derivation:
+    r"""H(Y|X) = sum_i p_X(i) H(Y | X = r) = -sum_ij p_ij log(p_ij / p_X(i)).
+
+    The average over the rows of the entropy of each row's conditional distribution
+    p(j | r) = p_ij / p_X(i); symbolic in the entries of a 2 x 3 table.
+    """
+    cond = PIJ / MarginalX(r)
+    return (Derivation(over_rows(Times(MarginalX(r), Paren(-over_cols(Times(cond, sp.log(cond)))))),
+                       name="entropy.conditional")
+            .step(-over_table(Times(MarginalX(r), cond, sp.log(cond))),
+                  r"$p_X(i)$ enters the sum over $j$")
+            .step(conditional_entropy(), r"$p_X(i) \cdot \frac{p_{ij}}{p_X(i)} = p_{ij}$"))
+
+
+@claim("entropy.chain-rule", chapter="ch04")
+def entropy_chain_rule() -> Derivation:
+    r"""H(X, Y) = H(X) + H(Y | X), symbolic in the entries of a 2 x 3 table.
+
+    Write p_ij = p_X(i) p(j | r); the log of the product splits; summing the first part
+    over j turns p_ij into p_X(i). No normalisation is needed.
+    """
+    return (Derivation(joint_entropy(), name="entropy.chain-rule")
+            .step(-over_table(Times(PIJ, sp.log(Times(MarginalX(r), PIJ / MarginalX(r))))),
+                  r"$p_{ij} = p_X(i)\, p(j \mid r)$")
+            .step(InOrder(-over_table(Times(PIJ, sp.log(MarginalX(r)))),
+                          -over_table(Times(PIJ, sp.log(PIJ / MarginalX(r))))),
+                  r"$\log(ab) = \log a + \log b$")
+            .step(InOrder(marginal_entropy_x(), conditional_entropy()),
+                  r"$\sum_j p_{ij} = p_X(i)$")
+            .step(InOrder(Abbrev(H_X, marginal_entropy_x()),
+                          Abbrev(H_Y_GIVEN_X, conditional_entropy())), "the definitions"))
+
+
+def mutual_information():
+    r""":math:`I(X; Y) = \sum_{ij} p_{ij} \log \frac{p_{ij}}{p_X(i) p_Y(j)}`, the KL divergence
+    from the joint to the product of its marginals."""
+    return over_table(Times(PIJ, sp.log(PIJ / (MarginalX(r) * MarginalY(j)))))
+
+
+@claim("entropy.mutual-information", chapter="ch04")
+def entropy_mutual_information() -> Derivation:
+    r"""I(X;Y) = KL(p_XY || p_X p_Y) = H(X) + H(Y) - H(X, Y), for a 2 x 3 table.
+
+    Symbolic in the six entries; no normalisation is needed.
+    """
+    return (Derivation(mutual_information(), name="entropy.mutual-information")
+            .step(InOrder(-Abbrev(H_XY, joint_entropy()),
+                          -over_table(Times(PIJ, Paren(InOrder(sp.log(MarginalX(r)),
+                                                               sp.log(MarginalY(j))))))),
+                  r"$\log\frac{a}{bc} = \log a - (\log b + \log c)$; "
+                  r"$H(X,Y) = -\sum_{ij} p_{ij} \log p_{ij}$")
+            .step(InOrder(-Abbrev(H_XY, joint_entropy()), marginal_entropy_x(),
+                          marginal_entropy_y()),
+                  r"$\sum_j p_{ij} = p_X(i)$, $\sum_i p_{ij} = p_Y(j)$")
+            .step(InOrder(Abbrev(H_X, marginal_entropy_x()), Abbrev(H_Y, marginal_entropy_y()),
+                          -Abbrev(H_XY, joint_entropy())), "the definitions"))
+
+
+@claim("entropy.mutual-information-nonnegative", chapter="ch04")
+def entropy_mutual_information_nonnegative() -> Derivation:
+    r"""I(X;Y) >= 0 (Gibbs' inequality for the joint and the product of its marginals).
+
+    For a 2 x 3 table whose entries sum to 1: log u <= u - 1 with
+    u = p_X(i) p_Y(j) / p_ij, then the double sum of p_X(i) p_Y(j) is 1 as well.
+    """
+    u_ij = MarginalX(r) * MarginalY(j) / PIJ
+    total_mass = sp.Eq(over_rows(over_cols(PIJ)), 1)
+    return (Derivation(mutual_information(), name="entropy.mutual-information-nonnegative",
+                       assumptions=total_mass)
+            .step(-over_table(Times(PIJ, sp.log(u_ij))), r"$\log(a/b) = -\log(b/a)$")
+            .step(-over_table(Times(PIJ, Paren(InOrder(u_ij, -1)))),
+                  r"$u = \frac{p_X(i)\,p_Y(j)}{p_{ij}}$",
+                  relation=">=", lemma=LOG_LE_X_MINUS_1)
+            .step(InOrder(over_table(PIJ), -Times(Paren(over_rows(MarginalX(r))),
+                                                  Paren(over_cols(MarginalY(j))))),
+                  "expand; the double sum of a product of marginals factorises")
+            .step(sp.Integer(0), r"both factors and $\sum_{ij} p_{ij}$ are 1"))
+
+
+# ---------------------------------------------------------------------------
+# perplexity
+
+T_LEN = sp.Symbol("T", integer=True, positive=True)
+K_SYM = sp.Symbol("K", integer=True, positive=True)
+tt = sp.Symbol("t", integer=True, positive=True)
+
+
+@claim("entropy.perplexity-uniform", chapter="ch04")
+def entropy_perplexity_uniform() -> Derivation:
+    r"""The perplexity of the uniform model over K symbols is K, on any T tokens.
+
+    exp of the average negative log-likelihood -(1/T) sum_t log(1/K).
+    """
+    return (Derivation(sp.exp(Times(1 / T_LEN, sp.Sum(-sp.log(1 / K_SYM), (tt, 1, T_LEN))),
+                              evaluate=False), name="entropy.perplexity-uniform")
+            .step(sp.exp(-sp.log(1 / K_SYM, evaluate=False), evaluate=False),
+                  "$T$ equal terms, divided by $T$")
+            .step(K_SYM, r"$-\log\frac{1}{K} = \log K$"))
