@@ -88,11 +88,47 @@ def stack_wide_reasons(doctree) -> int:
     return count
 
 
+#: A table with this many columns or more is set small, with wrapping columns.
+WIDE_TABLE_COLUMNS = 5
+
+
+def fit_wide_tables(doctree) -> int:
+    r"""Set every table of WIDE_TABLE_COLUMNS or more columns in ``\footnotesize``, with
+    wrapping columns (``\Y``) whose widths follow the length of their longest cell, so
+    that it fits the text block (a table of ``l`` columns, LaTeX's default for a long
+    table, never wraps). Returns how many tables were changed."""
+    from sphinx import addnodes
+
+    count = 0
+    for table in list(doctree.findall(nodes.table)):
+        groups = list(table.findall(nodes.tgroup))
+        if not groups:
+            continue
+        ncols = int(groups[0].get("cols", 0))
+        if ncols < WIDE_TABLE_COLUMNS:
+            continue
+        longest = [4] * ncols
+        for row in groups[0].findall(nodes.row):
+            for j, entry in enumerate(row.findall(nodes.entry)):
+                if j < ncols:
+                    longest[j] = max(longest[j], min(len(entry.astext()), 28))
+        total = sum(longest)
+        spec = "".join(f"\\Y{{{0.96 * w / total:.3f}}}" for w in longest)
+        parent = table.parent
+        index = parent.index(table)
+        parent.insert(index + 1, nodes.raw("", "\\endgroup", format="latex"))
+        parent.insert(index, addnodes.tabular_col_spec(spec=spec))
+        parent.insert(index, nodes.raw("", "\\begingroup\\footnotesize", format="latex"))
+        count += 1
+    return count
+
+
 def move_solutions(app: Sphinx, doctree, docname: str) -> None:
     if app.builder.format != "latex":
         return
     brace_scripts(doctree)
     stack_wide_reasons(doctree)
+    fit_wide_tables(doctree)
     solutions = _solution_nodes(doctree)
     if not solutions:
         return

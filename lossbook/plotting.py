@@ -27,6 +27,7 @@ import numpy as np
 __all__ = [
     "STYLE",
     "COLORS",
+    "COLOR_OF",
     "use_style",
     "new_figure",
     "plot_functions",
@@ -40,6 +41,16 @@ __all__ = [
 #: A colour-blind-safe cycle (Okabe and Ito, 2008), readable in greyscale print
 #: because the helpers also vary the line style.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+#: The colour of each quantity that recurs across chapters, the same in every figure:
+#: a reader who met cross-entropy in blue and KL in orange finds them so everywhere.
+COLOR_OF = {
+    "cross-entropy": COLORS[0],   # also the log loss and binary cross-entropy
+    "squared": COLORS[1],         # squared error
+    "entropy": COLORS[2],
+    "reverse-kl": COLORS[3],      # KL(q || p)
+    "kl": COLORS[4],              # KL(p || q)
+}
 
 _LINESTYLES = ("-", "--", "-.", ":")
 

@@ -46,7 +46,7 @@ import time
 import traceback
 
 __all__ = ["GRADES", "SOURCES", "REQUIRED", "ErratumSchemaError", "all_errata", "get",
-           "run", "run_all", "validate", "modules"]
+           "run", "run_all", "validate", "verdict", "modules"]
 
 #: source id -> (stored copy in ../shared/sources, key in references.bib, short title)
 SOURCES = {
@@ -188,6 +188,16 @@ def run(entry: dict | str) -> dict:
             "chapter": entry.get("chapter"), "claim": entry.get("claim"),
             "grade": entry.get("grade"), "status": status,
             "seconds": round(time.perf_counter() - t0, 3), "detail": detail}
+
+
+def verdict(id: str) -> str:
+    """One sentence for a chapter's erratum note: does the check refute the source?
+
+    >>> verdict("000-squaring-increasing")
+    "erratum 000-squaring-increasing: the checker refutes the source's version"
+    """
+    outcome = "refutes" if get(id)["check"]() is True else "does NOT refute"
+    return f"erratum {id}: the checker {outcome} the source's version"
 
 
 def run_all(only=None) -> list[dict]:
