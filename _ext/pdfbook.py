@@ -92,15 +92,33 @@ def stack_wide_reasons(doctree) -> int:
 WIDE_TABLE_COLUMNS = 5
 
 
+def _breakable_underscores(table) -> None:
+    r"""Let a long identifier in a table cell (``binary_cross_entropy_with_logits``) break
+    after its underscores, where LaTeX would otherwise never break it."""
+    for text in list(table.findall(nodes.Text)):
+        if "_" not in text or len(text) < 16 or isinstance(
+                text.parent, (nodes.raw, nodes.math, nodes.math_block, nodes.literal_block)):
+            continue
+        pieces = []
+        for index, part in enumerate(str(text).split("_")):
+            if index:
+                pieces += [nodes.Text("_"), nodes.raw("", "\\allowbreak{}", format="latex")]
+            if part:
+                pieces.append(nodes.Text(part))
+        text.parent.replace(text, pieces)
+
+
 def fit_wide_tables(doctree) -> int:
-    r"""Set every table of WIDE_TABLE_COLUMNS or more columns in ``\footnotesize``, with
-    wrapping columns (``\Y``) whose widths follow the length of their longest cell, so
-    that it fits the text block (a table of ``l`` columns, LaTeX's default for a long
-    table, never wraps). Returns how many tables were changed."""
+    r"""Let long identifiers in any table break after an underscore; set every table of
+    WIDE_TABLE_COLUMNS or more columns in ``\footnotesize``, with wrapping columns
+    (``\Y``) whose widths follow the length of their longest cell, so that it fits the
+    text block (a table of ``l`` columns, LaTeX's default for a long table, never
+    wraps). Returns how many tables were set small."""
     from sphinx import addnodes
 
     count = 0
     for table in list(doctree.findall(nodes.table)):
+        _breakable_underscores(table)
         groups = list(table.findall(nodes.tgroup))
         if not groups:
             continue
