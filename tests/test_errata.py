@@ -273,3 +273,17 @@ def test_summary_counts_add_up():
         n = sum(1 for e in ENTRIES if e["source"] == source)
         row = next(r for r in table.splitlines() if r.startswith(f"| {source},"))
         assert row.endswith(f"| {n} |")
+
+
+def test_every_erratum_is_flagged_in_its_chapter():
+    """Where the topic comes up, the chapter named by the entry links to it."""
+    import nbformat
+
+    linked = {}
+    for path in (ROOT / "chapters").glob("[01]*.ipynb"):
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                         if c.cell_type == "markdown")
+        linked["ch" + path.name[:2]] = set(re.findall(r"\{ref\}`erratum-([\w-]+)`", text))
+    missing = [f"{e['id']} ({e['chapter']})" for e in errata.all_errata()
+               if e["id"] not in linked.get(e["chapter"], set())]
+    assert not missing, f"not linked from their chapter: {missing}"
