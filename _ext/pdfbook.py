@@ -93,19 +93,22 @@ WIDE_TABLE_COLUMNS = 5
 
 
 def _breakable_underscores(table) -> None:
-    r"""Let a long identifier in a table cell (``binary_cross_entropy_with_logits``) break
-    after its underscores, where LaTeX would otherwise never break it."""
+    r"""Let a long identifier in a table cell (``binary_cross_entropy_with_logits``, the
+    claim id ``entropy.mutual-information-nonnegative``) break after an underscore, and
+    in code also after a hyphen or a dot, where LaTeX would otherwise never break it."""
     for text in list(table.findall(nodes.Text)):
-        if "_" not in text or len(text) < 16 or isinstance(
-                text.parent, (nodes.raw, nodes.math, nodes.math_block, nodes.literal_block)):
+        parent = text.parent
+        if len(text) < 16 or isinstance(
+                parent, (nodes.raw, nodes.math, nodes.math_block, nodes.literal_block)):
             continue
-        pieces = []
-        for index, part in enumerate(str(text).split("_")):
-            if index:
-                pieces += [nodes.Text("_"), nodes.raw("", "\\allowbreak{}", format="latex")]
-            if part:
-                pieces.append(nodes.Text(part))
-        text.parent.replace(text, pieces)
+        marks = "_.-" if isinstance(parent, nodes.literal) else "_"
+        parts = re.split(f"(?<=[{re.escape(marks)}])", str(text))
+        if len(parts) < 2:
+            continue
+        pieces = [nodes.Text(parts[0])]
+        for part in parts[1:]:
+            pieces += [nodes.raw("", "\\allowbreak{}", format="latex"), nodes.Text(part)]
+        parent.replace(text, pieces)
 
 
 def fit_wide_tables(doctree) -> int:
