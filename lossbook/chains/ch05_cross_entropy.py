@@ -300,13 +300,17 @@ def ce_gaussian() -> Derivation:
 
 @claim("ce.gaussian-decomposition", chapter="ch05")
 def ce_gaussian_decomposition() -> Derivation:
-    r"""h(p) + KL(p || q) for two Gaussians equals their cross-entropy (ch04 + ch03 forms)."""
+    r"""h(p) + KL(p || q) for two Gaussians equals their cross-entropy.
+
+    h(p) = log(2 pi e sigma_1^2) / 2 is the differential entropy of a Gaussian, and the
+    KL divergence is the closed form ``kl_gaussians_closed_form`` of chapter 3.
+    """
     h = sp.log(Times(2, sp.pi, sp.E, sigma1**2)) / 2
     spread = InOrder(sigma1**2, InOrder(mu1, -mu2) ** 2) / (2 * sigma2**2)
     return (Derivation(InOrder(shown(r"h(p)", h), shown(KL_PQ, kl_gaussians_closed_form())),
                        name="ce.gaussian-decomposition")
             .step(InOrder(h, sp.log(sigma2 / sigma1), spread, -sp.Rational(1, 2)),
-                  r"the closed forms of the entropy and KL chapters")
+                  r"write out $h(p)$ and $\mathrm{KL}(p \,\|\, q)$ in closed form")
             .step(InOrder(sp.log(2 * sp.pi * sigma1**2) / 2, sp.log(sigma2 / sigma1), spread),
                   r"$\log e = 1$: the $\frac{1}{2}$ and $-\frac{1}{2}$ cancel")
             .step(_ce_gaussians_shown(),
