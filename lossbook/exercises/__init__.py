@@ -356,7 +356,7 @@ def _rounding(ex: Exercise, expected, answer) -> str | None:
     unit = 10 ** (math.floor(math.log10(abs(exact.real))) - digits + 1)
     if abs(given.real - exact.real) <= 0.5 * unit * (1 + 1e-9):
         return (f"rounded to {digits} significant digits: give at least {digits + 1} "
-                "digits, or an exact expression such as log(2)/3")
+                "digits, or an exact expression (fractions, log, sqrt, ...)")
     return None
 
 
