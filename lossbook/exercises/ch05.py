@@ -117,6 +117,16 @@ register(
                                                      "at sigma = 1"),
         ("[log(2*pi*sigma^2)/2 + 1/(2*sigma), 1]", "the variance enters, not the standard "
                                                    "deviation: E[X^2] / (2 sigma^2)"),
+        ("[log(2*pi*sigma^2)/2 + sigma^2/2, 1]", "E[X^2] / (2 sigma^2) = 1 / (2 sigma^2): the "
+                                                 "model's variance divides, it does not "
+                                                 "multiply"),
+        ("[log(sigma) - 1/2 + 1/(2*sigma^2), 1]", "that is KL(N(0, 1) || N(0, sigma^2)), the "
+                                                  "cross-entropy minus the target's entropy "
+                                                  "(1/2) log(2 pi e); the question asks for "
+                                                  "the cross-entropy itself"),
+        ("[log(2*pi*sigma^2)/2 + 1/(2*sigma^2), 1/sqrt(2*pi*e)]",
+         "1/sqrt(2 pi e) makes a differential entropy zero (the entropy chapter); here set "
+         "the derivative 1/sigma - 1/sigma^3 of the cross-entropy to zero"),
     ],
 )
 
@@ -169,6 +179,9 @@ register(
         ([_ce((1 - EPS, EPS / 3, EPS / 3, EPS / 3), (1 - EPS, EPS / 3, EPS / 3, EPS / 3)),
           1 - EPS], "that is the convention that spreads eps over the 3 wrong classes "
                     "only; here eps / 4 goes to every class, the correct one included"),
+        ([_ce(SMOOTH, SMOOTH), 1 - EPS], "the loss is right, but at the minimum q equals the "
+                                         "target t, whose first entry is 1 - eps + eps/4 = "
+                                         "0.925, not 0.9"),
     ],
 )
 
