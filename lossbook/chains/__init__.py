@@ -26,8 +26,8 @@ from pathlib import Path
 
 from ..derivation import Claim, Derivation, registered_claims
 
-__all__ = ["load_all", "load_file", "chain", "all_claims", "all_errata", "run_claim",
-           "run_erratum", "verify"]
+__all__ = ["load_all", "load_file", "chain", "glue_solutions", "all_claims", "all_errata",
+           "run_claim", "run_erratum", "verify"]
 
 _EXTRA_MODULES: list = []  # modules loaded from files (``--module``), for all_errata()
 
@@ -76,6 +76,22 @@ def chain(id: str) -> Derivation:
     hint = close + same_topic[: max(0, 5 - len(close))]
     raise KeyError(f"no claim {id!r}; did you mean: {', '.join(hint)}?" if hint else
                    f"no claim {id!r}; `python -m lossbook verify` lists all {len(known)} claims")
+
+
+def glue_solutions(*ids: str) -> None:
+    """Build and check each chain and store it for the book's exercise solutions.
+
+    In a notebook, each chain is glued (MyST-NB) under the key ``solution-<id>`` and
+    shown nowhere else: a ``{solution}`` block puts it in place with the directive
+    ``{glue} solution-<id>``, so the model answer of a proof exercise is the checked
+    derivation itself, folded until the reader opens it, in the same layout as the
+    chapter's other chains (reasons under their steps on a narrow screen; LaTeX in the
+    PDF). Needs MyST-NB (the book's environment), imported only when called.
+    """
+    from myst_nb import glue
+
+    for id in ids:
+        glue(f"solution-{id}", chain(id), display=False)
 
 
 def _build(c: Claim) -> Derivation:
