@@ -289,7 +289,7 @@ def entropy_log_n_bound() -> Derivation:
             .step(total(Times(p[i], sp.log(w))),
                   r"$-p_k \log p_k - p_k \log n = p_k \log\frac{1}{n p_k}$")
             .step(total(Times(p[i], Paren(InOrder(w, -1)))),
-                  r"$\log u \le u - 1$ with $u = \frac{1}{n p_k}$ (every $p_k > 0$)",
+                  r"$u = \frac{1}{n p_k}$ (every $p_k > 0$)",
                   relation="<=", lemma=LOG_LE_X_MINUS_1)
             .step(InOrder(1, -total(p[i])),
                   r"$p_k \cdot \frac{1}{n p_k} = \frac{1}{n}$, and $n$ such terms sum to 1")
