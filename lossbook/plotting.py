@@ -129,7 +129,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float | None = None,
     return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 
 
-def _finish(ax, xlabel, ylabel, title, legend=True):
+def _finish(ax, xlabel, ylabel, title, legend=True, loc="best"):
     if xlabel is not None:
         ax.set_xlabel(xlabel)
     if ylabel is not None:
@@ -137,7 +137,7 @@ def _finish(ax, xlabel, ylabel, title, legend=True):
     if title is not None:
         ax.set_title(title)
     if legend and ax.get_legend_handles_labels()[0]:
-        ax.legend()
+        ax.legend(loc=loc)
     return ax
 
 
@@ -180,13 +180,15 @@ def plot_points(xs, ys, *, label: str | None = None, ax=None, color: str | None 
 def plot_residuals(xs, ys, fitted, *, ax=None, xlabel: str | None = "$x$",
                    ylabel: str | None = "$y$", title: str | None = None,
                    data_label: str = "data", fit_label: str = "fit",
-                   residual_label: str = "residual"):
+                   residual_label: str = "residual", legend_loc: str = "upper left"):
     """Draw data, a fitted curve and the residuals between them.
 
     ``xs``, ``ys`` and ``fitted`` are 1-D arrays of the same length: the inputs,
     the observed targets and the model's predictions at ``xs``. The fit is drawn
     as a line through the points sorted by ``xs``; each residual
-    :math:`y_i - \\hat y_i` as a vertical segment. Returns the Axes.
+    :math:`y_i - \\hat y_i` as a vertical segment. The legend goes to ``legend_loc``
+    (matplotlib's names; the default corner is empty when the fit rises, and "best"
+    lets matplotlib choose, which may cover the data). Returns the Axes.
     """
     xs, ys, fitted = (np.asarray(a, dtype=float) for a in (xs, ys, fitted))
     if not (xs.shape == ys.shape == fitted.shape and xs.ndim == 1):
@@ -200,7 +202,7 @@ def plot_residuals(xs, ys, fitted, *, ax=None, xlabel: str | None = "$x$",
               label=residual_label)
     ax.plot(xs[order], fitted[order], "-", color=COLORS[0], label=fit_label)
     plot_points(xs, ys, ax=ax, color="black", label=data_label)
-    return _finish(ax, xlabel, ylabel, title)
+    return _finish(ax, xlabel, ylabel, title, loc=legend_loc)
 
 
 def mark_point(ax, x: float, y: float, text: str | None = None, *, color: str = "black",

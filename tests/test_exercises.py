@@ -65,6 +65,26 @@ def test_each_listed_mistake_is_recognised(exercise_id):
         assert not result and message in result.message, (exercise_id, wrong, result.message)
 
 
+def _respelled(text: str) -> str:
+    """The same formula typed differently: no spaces, ``**`` as ``^``."""
+    return text.replace(" ", "").replace("**", "^")
+
+
+# Exercises whose answer is a value (a word answer is compared as text; a proof may have none).
+VALUE_IDS = [i for i in ALL_IDS if E.get(i).answer is not None and E.get(i).kind != "coding"
+             and E.get(i).answer_kind != "word"]
+
+
+@pytest.mark.parametrize("exercise_id", VALUE_IDS)
+def test_a_listed_mistake_is_recognised_however_it_is_typed(exercise_id):
+    ex = E.get(exercise_id)
+    for wrong, message in ex.mistakes:
+        if isinstance(wrong, str) and _respelled(wrong) != wrong:
+            result = E.check(exercise_id, _respelled(wrong))
+            assert not result and message in result.message, (exercise_id, wrong,
+                                                               result.message)
+
+
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_proof_exercises_name_a_registered_claim(exercise_id):
     ex = E.get(exercise_id)

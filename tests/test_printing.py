@@ -19,6 +19,8 @@ zeta = sp.Function("zeta")
      r"- \sum_{k=1}^{n} {p}_{k} \log{\left({q}_{k} \right)}"),
     (sp.log(2) * sp.Sum(p[k], (k, 1, n)), r"\log{\left(2 \right)} \sum_{k=1}^{n} {p}_{k}"),
     (sp.exp(-x) * x, r"x e^{- x}"),
+    (sp.log(1 + sp.exp(x)), r"\log{\left(1 + e^{x} \right)}"),
+    (1 / (1 + sp.exp(-x)), r"\frac{1}{1 + e^{- x}}"),
 ])
 def test_textbook_order(expr, expected):
     assert latex(expr) == expected
@@ -26,7 +28,7 @@ def test_textbook_order(expr, expected):
 
 @pytest.mark.parametrize("expr", [
     x * sp.exp(-x**2) / 2, -2 * x * sp.log(x), sp.log(x)**2 * x, 1 - x, -x - 1,
-    sp.exp(x) / (1 + sp.exp(x)), x + sp.log(x) + t,
+    x + sp.log(x) + t, x + 1,
 ])
 def test_what_needs_no_reordering_prints_as_sympy_does(expr):
     assert latex(expr) == sp.latex(expr)

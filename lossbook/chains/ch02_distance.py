@@ -297,7 +297,9 @@ def least_squares_gradient() -> Derivation:
                        fixed=TWO_FEATURES)
             .step(Grad(beta.T * X.T * X * beta - beta.T * X.T * y - y.T * X * beta + y.T * y,
                        beta),
-                  r"multiply out: $(-y)^{\top}(-y) = +y^{\top}y$", n=(n, ROWS))
+                  r"multiply out; a gradient ignores the constant $y^{\top}y$, whose "
+                  r"sign the note below checks",
+                  n=(n, ROWS))
             .step(Grad(beta.T * X.T * X * beta - 2 * y.T * X * beta + y.T * y, beta),
                   r"$\beta^{\top}X^{\top}y = y^{\top}X\beta$", n=(n, ROWS))
             .step(Mat(2 * X.T * X * beta - 2 * X.T * y),

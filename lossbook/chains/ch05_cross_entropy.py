@@ -300,15 +300,66 @@ def ce_gaussian() -> Derivation:
 
 @claim("ce.gaussian-decomposition", chapter="ch05")
 def ce_gaussian_decomposition() -> Derivation:
-    r"""h(p) + KL(p || q) for two Gaussians equals their cross-entropy (ch04 + ch03 forms)."""
+    r"""h(p) + KL(p || q) for two Gaussians equals their cross-entropy.
+
+    h(p) = log(2 pi e sigma_1^2) / 2 is the differential entropy of a Gaussian, and the
+    KL divergence is the closed form ``kl_gaussians_closed_form`` of chapter 3.
+    """
     h = sp.log(Times(2, sp.pi, sp.E, sigma1**2)) / 2
     spread = InOrder(sigma1**2, InOrder(mu1, -mu2) ** 2) / (2 * sigma2**2)
     return (Derivation(InOrder(shown(r"h(p)", h), shown(KL_PQ, kl_gaussians_closed_form())),
                        name="ce.gaussian-decomposition")
             .step(InOrder(h, sp.log(sigma2 / sigma1), spread, -sp.Rational(1, 2)),
-                  r"the closed forms of the entropy and KL chapters")
+                  r"write out $h(p)$ and $\mathrm{KL}(p \,\|\, q)$ in closed form")
             .step(InOrder(sp.log(2 * sp.pi * sigma1**2) / 2, sp.log(sigma2 / sigma1), spread),
                   r"$\log e = 1$: the $\frac{1}{2}$ and $-\frac{1}{2}$ cancel")
             .step(_ce_gaussians_shown(),
                   r"$\frac{1}{2}\log\sigma_1^2 + \log(\sigma_2/\sigma_1)"
                   r" = \frac{1}{2}\log\sigma_2^2$"))
+
+
+# ---------------------------------------------------------------------------
+# a model with an input: the conditional decomposition
+
+a_ = sp.Symbol("a", integer=True, positive=True)        # index of the input value x_a
+# the check is for these sizes only (SymPy does not regroup a symbolic double sum)
+M_IN, K_CLS = 2, 3
+pi_x = sp.IndexedBase(r"\hat\pi", positive=True)        # p_hat(x_a)
+p_cond = sp.IndexedBase(r"\hat p", positive=True)       # p_hat(k | x_a)
+q_cond = sp.IndexedBase("q", positive=True)             # q_theta(k | x_a)
+
+H_COND = r"H_{\hat p}(Y \mid X)"
+EKL_COND = (r"\mathbb{E}_{x \sim \hat p}\, \mathrm{KL}\bigl(\hat p(\cdot \mid x)"
+            r" \,\|\, q_\theta(\cdot \mid x)\bigr)")
+
+
+def _over_inputs(body):
+    r""":math:`\sum_{a=1}^{2} \hat\pi_a \cdot` ``body`` (``body`` a sum over k)."""
+    return sp.Sum(Times(pi_x[a_], Paren(body)), (a_, 1, M_IN))
+
+
+@claim("ce.conditional-decomposition", chapter="ch05")
+def ce_conditional_decomposition() -> Derivation:
+    r"""The average loss of a conditional model = H_phat(Y | X) + E_x KL(phat(.|x) || q(.|x)).
+
+    An input takes the values x_1, ..., x_M with empirical frequencies pi_a; the labels
+    seen with x_a have empirical distribution phat(k | x_a) on K classes, and the model
+    predicts q_theta(k | x_a). Grouping the sample by its pairs (x_a, k), as in
+    ``ce.empirical-nll``, the average negative log-likelihood -(1/N) sum_j
+    log q_theta(y_j | x_j) is the first line. Checked for M = 2 input values and K = 3
+    classes (every value of the probabilities), not for general M and K.
+    """
+    inner_ce = -sp.Sum(Times(p_cond[a_, k], sp.log(q_cond[a_, k])), (k, 1, K_CLS))
+    inner_h = -sp.Sum(Times(p_cond[a_, k], sp.log(p_cond[a_, k])), (k, 1, K_CLS))
+    inner_kl = sp.Sum(Times(p_cond[a_, k], sp.log(p_cond[a_, k] / q_cond[a_, k])),
+                      (k, 1, K_CLS))
+    h_cond = _over_inputs(inner_h)
+    ekl = _over_inputs(inner_kl)
+    first = -sp.Sum(sp.Sum(Times(pi_x[a_], p_cond[a_, k], sp.log(q_cond[a_, k])),
+                           (k, 1, K_CLS)), (a_, 1, M_IN))
+    return (Derivation(first, name="ce.conditional-decomposition")
+            .step(_over_inputs(inner_ce), r"take $\hat\pi_a$ out of the sum over $k$")
+            .step(_over_inputs(InOrder(inner_h, inner_kl)),
+                  r"$\log q = \log \hat p - \log(\hat p / q)$, in every term")
+            .step(InOrder(shown(H_COND, h_cond), shown(EKL_COND, ekl)),
+                  "the definitions"))

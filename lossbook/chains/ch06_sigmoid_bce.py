@@ -180,7 +180,7 @@ def sigmoid_derivative() -> Derivation:
         .step(-((1 + e) ** -2) * (-e), "chain rule: outer power, inner derivative")
         .step(sp.UnevaluatedExpr(1 / (1 + e)) * sp.UnevaluatedExpr(e / (1 + e)),
               "split the fraction")
-        .step(Sigmoid(x) * (1 - Sigmoid(x)), r"$e^{-x}/(1+e^{-x}) = 1 - \sigma(x)$")
+        .step(Times(Sigmoid(x), 1 - Sigmoid(x)), r"$e^{-x}/(1+e^{-x}) = 1 - \sigma(x)$")
     )
 
 

@@ -10,8 +10,9 @@ checked (printing never changes an expression):
   as :math:`\zeta` come after the other factors, and sums, products and integrals last,
   each group in SymPy's order;
 * a sum of two terms whose first would be printed with a minus sign is printed the other
-  way round (:math:`n - k`, not :math:`-k + n`); longer sums keep SymPy's order, which
-  often pairs terms the way the chain's reason speaks of them.
+  way round (:math:`n - k`, not :math:`-k + n`), and a positive number goes before an
+  exponential (:math:`1 + e^{x}`, as softplus and the sigmoid are written); longer sums
+  keep SymPy's order, which often pairs terms the way the chain's reason speaks of them.
 
 A chain that needs a particular order beyond these rules says so with the display heads
 of :mod:`lossbook.chains._display` (``InOrder``, ``Times``, ...).
@@ -39,9 +40,12 @@ class BookLatexPrinter(LatexPrinter):
 
     def _as_ordered_terms(self, expr, order=None):
         terms = list(super()._as_ordered_terms(expr, order=order))
-        if (len(terms) == 2 and terms[0].could_extract_minus_sign()
-                and not terms[1].could_extract_minus_sign()):
-            return [terms[1], terms[0]]
+        if len(terms) == 2:
+            first, second = terms
+            if first.could_extract_minus_sign() and not second.could_extract_minus_sign():
+                return [second, first]
+            if second.is_Number and second.is_positive and first.has(sp.exp):
+                return [second, first]  # 1 + e^{x}, as softplus and the sigmoid are written
         return terms
 
     def _print_Mul(self, expr):

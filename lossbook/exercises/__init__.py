@@ -252,6 +252,13 @@ def _matches(ex: Exercise, wrong, answer) -> bool:
         except Exception:  # noqa: BLE001 - a function that raises matches no mistake
             return False
         return bool(theirs) and theirs == mine
+    if isinstance(wrong, str) and ex.answer_kind != "word":
+        # A mistake written as text is a formula, compared as the answer is (so that
+        # "s**2/2 - log(s)" matches a student's "s^2/2-log(s)"), not character by character.
+        try:
+            wrong = _parse(ex, wrong)
+        except _Unreadable:
+            return False
     probe = replace(ex, answer=wrong, kind="computation")
     try:
         return bool(_COMPARE[probe.answer_kind](probe, answer)[0])
@@ -349,7 +356,7 @@ def _rounding(ex: Exercise, expected, answer) -> str | None:
     unit = 10 ** (math.floor(math.log10(abs(exact.real))) - digits + 1)
     if abs(given.real - exact.real) <= 0.5 * unit * (1 + 1e-9):
         return (f"rounded to {digits} significant digits: give at least {digits + 1} "
-                "digits, or an exact expression such as log(2)/3")
+                "digits, or an exact expression (fractions, log, sqrt, ...)")
     return None
 
 

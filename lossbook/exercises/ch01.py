@@ -88,8 +88,8 @@ register(
               "sign."),
     answer=3 * mu**2 + 3,
     symbols=(mu,),
-    hint="with X = mu + Z, Z ~ N(0, 1): E[X^3] = mu^3 + 3 mu E[Z^2] = mu^3 + 3 mu; or move "
-         "the derivative onto the density, d/dmu phi = phi (t - mu).",
+    hint="write X = mu + Z with Z ~ N(0, 1), expand (mu + Z)^3 and ask which moments of Z "
+         "vanish; or move the derivative onto the density, d/dmu phi = phi (t - mu).",
     sample_right="3*(mu^2 + 1)",
     sample_wrong="mu^3 + 3*mu",
     mistakes=[

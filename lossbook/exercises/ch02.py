@@ -101,7 +101,7 @@ register(
     sample_wrong=[1, 1.5],
     mistakes=[
         ([1, sp.Rational(3, 2)], "beta0 = 1 fits the first point exactly; least squares "
-         "balances all three: 3 beta0 + 3 beta1 = 8 and 3 beta0 + 5 beta1 = 11"),
+         "balances all three points: solve X^T X beta = X^T y"),
     ],
 )
 

@@ -75,8 +75,8 @@ register(
               "(b) KL(q || p) is infinite; to see how it gets there, compute KL(q || p_eps) "
               "in bits for p_eps = (1 - eps, eps) with eps = 2^-20. Give [(a), (b)]."),
     answer=sp.Matrix([_kl_bits(_SURE, _FAIR), _kl_bits(_FAIR, _NEAR_SURE)]),
-    hint="(a) terms with p_i = 0 contribute nothing: 1 * log2(1 / (1/4)). (b) both terms count, "
-         "each weighted by q_i: (1/4) log2((1/4)/(1 - eps)) + (3/4) log2((3/4)/eps).",
+    hint="(a) terms with p_i = 0 contribute nothing. (b) both outcomes count, each weighted "
+         "by its q_i; the rare outcome's ratio is (3/4)/eps.",
     sample_right="[2, 13 + 3*log2(3)/4]",
     sample_wrong=[2 * sp.log(2), _kl_bits(_FAIR, _NEAR_SURE) * sp.log(2)],
     mistakes=[
@@ -119,8 +119,7 @@ register(
               "KL(p x p || r x r) for p = (1/2, 1/2) and r = (1/4, 3/4)."),
     answer=sp.log(sp.Rational(4, 3)),
     hint="the log of p_i q_j / (r_i s_j) splits into log(p_i / r_i) + log(q_j / s_j); each "
-         "part summed over the other index is multiplied by a total probability 1. "
-         "KL(p || r) = (1/2) log(4/3) (exercise ch03-ex1).",
+         "part summed over the other index is multiplied by a total probability 1.",
     sample_right="2*(log(2)/2 + log(2/3)/2)",
     sample_wrong=sp.log(sp.Rational(4, 3)) / 2,
     mistakes=[

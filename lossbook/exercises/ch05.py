@@ -72,21 +72,24 @@ register(
     ],
 )
 
+P3 = (R(1, 4), R(1, 4), R(1, 4), R(1, 8), R(1, 8))
 register(
     "ch05-ex3",
     rtol=DECIMALS,
     functions=LOG2,
-    question=("For the target p = (1/2, 1/4, 1/4), what is the smallest value of H_2(p, q) "
-              "over all q, in bits?"),
-    answer=R(3, 2),
+    question=("For the target p = (1/4, 1/4, 1/4, 1/8, 1/8), what is the smallest value of "
+              "H_2(p, q) over all q, in bits?"),
+    answer=_ce(P3, P3, 2),
     hint="H(p, q) = H(p) + KL(p || q) and KL >= 0 with equality at q = p: the minimum is H(p).",
-    sample_right=1.5,
+    sample_right="9/4",
     sample_wrong=0,
     mistakes=[
         (0, "0 is the smallest KL(p || q); the cross-entropy is H(p) + KL(p || q), so its "
             "minimum is H(p), and a soft target has H(p) > 0"),
-        (R(3, 2) * sp.log(2), "that is H(p) in nats; the question asks for bits "
-                              "(log base 2)"),
+        (_ce(P3, P3), "that is H(p) in nats; the question asks for bits (log base 2)"),
+        (sp.log(5) / sp.log(2), "that is log2(5), the entropy of the uniform distribution "
+                                "on five outcomes; the floor is the entropy of this target, "
+                                "which is not uniform"),
     ],
 )
 
@@ -114,6 +117,16 @@ register(
                                                      "at sigma = 1"),
         ("[log(2*pi*sigma^2)/2 + 1/(2*sigma), 1]", "the variance enters, not the standard "
                                                    "deviation: E[X^2] / (2 sigma^2)"),
+        ("[log(2*pi*sigma^2)/2 + sigma^2/2, 1]", "E[X^2] / (2 sigma^2) = 1 / (2 sigma^2): the "
+                                                 "model's variance divides, it does not "
+                                                 "multiply"),
+        ("[log(sigma) - 1/2 + 1/(2*sigma^2), 1]", "that is KL(N(0, 1) || N(0, sigma^2)), the "
+                                                  "cross-entropy minus the target's entropy "
+                                                  "(1/2) log(2 pi e); the question asks for "
+                                                  "the cross-entropy itself"),
+        ("[log(2*pi*sigma^2)/2 + 1/(2*sigma^2), 1/sqrt(2*pi*e)]",
+         "1/sqrt(2 pi e) makes a differential entropy zero (the entropy chapter); here set "
+         "the derivative 1/sigma - 1/sigma^3 of the cross-entropy to zero"),
     ],
 )
 
@@ -166,6 +179,9 @@ register(
         ([_ce((1 - EPS, EPS / 3, EPS / 3, EPS / 3), (1 - EPS, EPS / 3, EPS / 3, EPS / 3)),
           1 - EPS], "that is the convention that spreads eps over the 3 wrong classes "
                     "only; here eps / 4 goes to every class, the correct one included"),
+        ([_ce(SMOOTH, SMOOTH), 1 - EPS], "the loss is right, but at the minimum q equals the "
+                                         "target t, whose first entry is 1 - eps + eps/4 = "
+                                         "0.925, not 0.9"),
     ],
 )
 
@@ -211,7 +227,9 @@ register(
                         "cross-entropies"),
         (_ce(_P7, _Q7) ** 2, "the cross-entropy of a product is the sum of the two, not their "
                              "product (the log turns products into sums)"),
-        (2 * _ce(_Q7, _P7), "the arguments are swapped: that is 2 H(q, p)"),
+        (2 * _ce(_Q7, _P7), "that is 2 log 2 = 2 H(p), the entropy of the two fair tosses "
+                            "(and, since p is uniform, also 2 H(q, p) with the arguments "
+                            "swapped); the loss uses the model's log q, not log p"),
     ],
 )
 
