@@ -44,6 +44,7 @@ sigma = sp.Symbol("sigma", positive=True)
 p1, p2 = sp.symbols("p_1 p_2", positive=True)
 H_P, H_Q = sp.symbols("H(p) H(q)", real=True)  # two entropies in nats
 HB_P, HB_Q, H2_P = sp.symbols("H_{b}(p) H_{b}(q) H_{2}(p)", real=True)  # display names
+KL_PU = sp.Symbol(r"\mathrm{KL}(p \,\|\, u)", real=True)  # KL from p to the uniform u
 
 NS = range(2, 7)
 
@@ -218,8 +219,10 @@ def entropy_uniform_gap() -> Derivation:
     The sums are symbolic in n; the last step uses sum_k p_k = 1 and is checked for
     n = 2..6.
     """
-    return (Derivation(total(Times(p[i], sp.log(p[i] / (1 / n)))),
-                       name="entropy.uniform-gap", assumptions=sym.sums_to_one(p, n))
+    kl = total(Times(p[i], sp.log(p[i] / (1 / n))))
+    return (Derivation(Abbrev(KL_PU, kl), name="entropy.uniform-gap",
+                       assumptions=sym.sums_to_one(p, n))
+            .step(kl, r"definition of KL, with $u_k = \frac{1}{n}$")
             .step(InOrder(total(Times(p[i], sp.log(p[i]))), total(Times(p[i], sp.log(n)))),
                   r"$\log(n p_k) = \log p_k + \log n$")
             .step(InOrder(total(Times(p[i], sp.log(p[i]))), Times(sp.log(n), Paren(total(p[i])))),
@@ -271,9 +274,12 @@ def entropy_log_n_bound() -> Derivation:
     r"""H(p) - log n <= 0, from log u <= u - 1 applied to u = 1/(n p_k).
 
     This is Jensen's inequality for the concave logarithm, E[log W] <= log E[W] with
-    W = 1/(n p(X)), in the tangent-line form the checker knows as a lemma. The first
-    and the last steps use sum_k p_k = 1 and are checked for n = 2..6; the other steps
-    are symbolic in n.
+    W = 1/(n p(X)), in the tangent-line form the checker knows as a lemma: the tangent at
+    u = 1 is the right one because E[W] = sum_k p_k / (n p_k) = 1. The chain takes every
+    p_k > 0 (the symbols are positive). With zeros, the terms with p_k = 0 are 0 on both
+    sides and drop out; over the support S the same steps end in |S|/n - 1 <= 0, so the
+    bound still holds. The first and the last steps use sum_k p_k = 1 and are checked for
+    n = 2..6; the other steps are symbolic in n.
     """
     w = 1 / (n * p[i])
     return (Derivation(InOrder(entropy_sum(), -sp.log(n)), name="entropy.log-n-bound",
@@ -282,9 +288,11 @@ def entropy_log_n_bound() -> Derivation:
                   r"$1 = \sum_k p_k$", n=(n, NS))
             .step(total(Times(p[i], sp.log(w))),
                   r"$-p_k \log p_k - p_k \log n = p_k \log\frac{1}{n p_k}$")
-            .step(total(Times(p[i], Paren(InOrder(w, -1)))), r"$u = \frac{1}{n p_k}$",
+            .step(total(Times(p[i], Paren(InOrder(w, -1)))),
+                  r"$u = \frac{1}{n p_k}$ (every $p_k > 0$)",
                   relation="<=", lemma=LOG_LE_X_MINUS_1)
-            .step(InOrder(1, -total(p[i])), r"$\sum_{k=1}^{n} \frac{1}{n} = 1$")
+            .step(InOrder(1, -total(p[i])),
+                  r"$p_k \cdot \frac{1}{n p_k} = \frac{1}{n}$, and $n$ such terms sum to 1")
             .step(sp.Integer(0), r"$\sum_k p_k = 1$", n=(n, NS)))
 
 
@@ -371,17 +379,17 @@ def marginal_entropy_y():
 
 
 def conditional_entropy():
-    r""":math:`H(Y \mid X) = -\sum_{ij} p_{ij} \log p(j \mid r)`, :math:`p(j \mid r) =
+    r""":math:`H(Y \mid X) = -\sum_{ij} p_{ij} \log p(j \mid i)`, :math:`p(j \mid i) =
     p_{ij} / p_X(i)`."""
     return -over_table(Times(PIJ, sp.log(PIJ / MarginalX(r))))
 
 
 @claim("entropy.conditional", chapter="ch04")
 def entropy_conditional() -> Derivation:
-    r"""H(Y|X) = sum_i p_X(i) H(Y | X = r) = -sum_ij p_ij log(p_ij / p_X(i)).
+    r"""H(Y|X) = sum_i p_X(i) H(Y | X = i) = -sum_ij p_ij log(p_ij / p_X(i)).
 
     The average over the rows of the entropy of each row's conditional distribution
-    p(j | r) = p_ij / p_X(i); symbolic in the entries of a 2 x 3 table.
+    p(j | i) = p_ij / p_X(i); symbolic in the entries of a 2 x 3 table.
     """
     cond = PIJ / MarginalX(r)
     return (Derivation(over_rows(Times(MarginalX(r), Paren(-over_cols(Times(cond, sp.log(cond)))))),
@@ -395,12 +403,12 @@ def entropy_conditional() -> Derivation:
 def entropy_chain_rule() -> Derivation:
     r"""H(X, Y) = H(X) + H(Y | X), symbolic in the entries of a 2 x 3 table.
 
-    Write p_ij = p_X(i) p(j | r); the log of the product splits; summing the first part
+    Write p_ij = p_X(i) p(j | i); the log of the product splits; summing the first part
     over j turns p_ij into p_X(i). No normalisation is needed.
     """
     return (Derivation(joint_entropy(), name="entropy.chain-rule")
             .step(-over_table(Times(PIJ, sp.log(Times(MarginalX(r), PIJ / MarginalX(r))))),
-                  r"$p_{ij} = p_X(i)\, p(j \mid r)$")
+                  r"$p_{ij} = p_X(i)\, p(j \mid i)$")
             .step(InOrder(-over_table(Times(PIJ, sp.log(MarginalX(r)))),
                           -over_table(Times(PIJ, sp.log(PIJ / MarginalX(r))))),
                   r"$\log(ab) = \log a + \log b$")
