@@ -289,8 +289,8 @@ def test_swapped_symbols_and_vector_order(temporary_exercises):
     assert "rounded to 3" in E.check("ch99-ex14", [0.333, 0.667]).message
     assert E.check("ch99-ex14", "0.333 0.667").message.endswith("rounded to 3 significant "
                                                                 "digits: give at least 4 digits, "
-                                                                "or an exact expression such as "
-                                                                "log(2)/3")
+                                                                "or an exact expression "
+                                                                "(fractions, log, sqrt, ...)")
 
 
 def test_coding_mistakes_are_named(temporary_exercises):
