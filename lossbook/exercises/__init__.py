@@ -466,6 +466,7 @@ def _namespace(ex: Exercise) -> dict:
     relu = sp.Lambda(u, sp.Max(u, 0))
     ns = {name: getattr(sp, name) for name in (
         "exp", "log", "sqrt", "pi", "E", "Abs", "Max", "Min", "sin", "cos", "tan", "tanh",
+        "cosh", "sinh",
         "oo", "Matrix", "Rational", "Sum", "Integral", "binomial", "factorial")}
     ns.update(ln=sp.log, abs=sp.Abs, sigma=sig, sigmoid=sig, softplus=spl, zeta=spl, relu=relu,
               e=sp.E, inf=sp.oo)

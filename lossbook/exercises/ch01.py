@@ -54,15 +54,21 @@ register(
 
 register(
     "ch01-ex3",
-    question="Simplify softplus(x) - softplus(-x).",
-    answer=x,
+    question="Write softplus(x) + softplus(-x) as a single logarithm.",
+    answer=sp.log(2 + sp.exp(x) + sp.exp(-x)),
     symbols=(x,),
-    hint="write 1 + e^x = e^x (1 + e^(-x)) inside the first logarithm.",
-    sample_right="log(1 + exp(x)) - log(1 + exp(-x))",
+    hint="log a + log b = log(ab); multiply out (1 + e^x)(1 + e^(-x)), using e^x e^(-x) = 1.",
+    sample_right="log(2 + exp(x) + exp(-x))",
     sample_wrong="0",
     mistakes=[
-        ("0", "softplus(x) and softplus(-x) are not equal (the function is not even); "
-              "write log(1 + e^x) = x + log(1 + e^-x)"),
+        ("0", "the two terms do not cancel: both are positive (it is their difference that "
+              "simplifies, to x)"),
+        ("x", "x is the difference softplus(x) - softplus(-x); the sum is a logarithm of a "
+              "product"),
+        ("log(1 + exp(x) + exp(-x))", "multiplying out (1 + e^x)(1 + e^(-x)) gives four terms: "
+                                      "1 + e^x + e^(-x) + e^x e^(-x), and the last is 1"),
+        ("abs(x)", "|x| is what the sum approaches for large |x|; the exact value is a "
+                   "logarithm"),
     ],
 )
 

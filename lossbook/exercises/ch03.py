@@ -135,18 +135,22 @@ register(
     "ch03-ex6",
     kind="proof",
     solution_claim="kl.gibbs-terms",
+    rtol=DECIMALS,
     question=("Prove Gibbs' inequality with its equality case: write KL(p || q) = "
               "sum_k p_k f(q_k / p_k) with f(u) = u - 1 - log u, and show f(u) >= 0 with "
-              "equality only at one point. Which u is it?"),
-    answer=sp.Integer(1),
-    hint="f(1) = 0 and f'(u) = 1 - 1/u changes sign at u = 1; or write f(u) as the integral "
-         "of (t - 1)/t from 1 to u (the chain kl.log-bound-equality).",
-    sample_right=1,
-    sample_wrong=0,
+              "equality only at u = 1. As a check, compute the first term p_1 f(q_1 / p_1) "
+              "in nats for p = (1/3, 2/3) and q = (1/2, 1/2)."),
+    answer=sp.Rational(1, 3) * (sp.Rational(3, 2) - 1 - sp.log(sp.Rational(3, 2))),
+    hint="f(1) = 0 and f'(u) = 1 - 1/u changes sign at u = 1. For the check: u = q_1 / p_1 = "
+         "3/2, and the term is weighted by p_1.",
+    sample_right="1/6 - log(3/2)/3",
+    sample_wrong="1/2 - log(3/2)",
     mistakes=[
-        (0, "f is defined for u > 0 only (log 0 is -infinity); its zero is where the tangent "
-            "line u - 1 touches log u"),
-        (sp.E, "log e = 1 but e - 1 - 1 = e - 2 > 0: f(e) is positive"),
+        ("1/2 - log(3/2)", "that is f(3/2) alone; the term is weighted by p_1 = 1/3"),
+        ("(2/3 - 1 - log(2/3))/3", "the ratio is q_1 / p_1 = 3/2, not p_1 / q_1"),
+        ("log(2/3)/3", "that is the KL term p_1 log(p_1 / q_1); the gap form adds "
+                       "q_1 - p_1 to it"),
+        ("log(3/2)/3 - 1/6", "the sign is wrong: f(u) = u - 1 - log u is never negative"),
     ],
 )
 
