@@ -29,7 +29,7 @@ import sympy as sp
 from .. import symbolic as sym
 from ..derivation import LOG_LE_X_MINUS_1, Derivation, claim
 from ..symbolic import _Named
-from ._display import Abbrev, InOrder, Paren, Times
+from ._display import Abbrev, InOrder, Paren, Times, _powered
 from .ch03_divergence import Normal
 
 n, i = sym.N, sym.K
@@ -309,36 +309,36 @@ j = sp.Symbol("j", integer=True, positive=True)  # the column index (Y = j)
 joint = sp.IndexedBase("p", positive=True)
 
 
-class MarginalX(_Named):
-    r"""``MarginalX(r)`` prints :math:`p_X(i)`; unfolds to :math:`\sum_j p_{ij}`."""
+class _Marginal(_Named):
+    """A marginal of the joint table, printed as :math:`p_X(i)` or :math:`p_Y(j)`."""
 
     nargs = 1
+    letter = ""
+
+    def _eval_is_positive(self):
+        return True
+
+    def _latex(self, printer, exp=None):
+        body = rf"p_{self.letter}\left(" + printer._print(self.args[0]) + r"\right)"
+        return _powered(body, exp, bracket=False)
+
+
+class MarginalX(_Marginal):
+    r"""``MarginalX(r)`` prints :math:`p_X(i)`; unfolds to :math:`\sum_j p_{ij}`."""
+
+    letter = "X"
 
     def unfold(self):
         return sp.Sum(joint[self.args[0], j], (j, 1, COLS))
 
-    def _eval_is_positive(self):
-        return True
 
-    def _latex(self, printer, exp=None):
-        body = r"p_X\left(" + printer._print(self.args[0]) + r"\right)"
-        return body if exp is None else rf"{body}^{{{exp}}}"
-
-
-class MarginalY(_Named):
+class MarginalY(_Marginal):
     r"""``MarginalY(j)`` prints :math:`p_Y(j)`; unfolds to :math:`\sum_i p_{ij}`."""
 
-    nargs = 1
+    letter = "Y"
 
     def unfold(self):
         return sp.Sum(joint[r, self.args[0]], (r, 1, ROWS))
-
-    def _eval_is_positive(self):
-        return True
-
-    def _latex(self, printer, exp=None):
-        body = r"p_Y\left(" + printer._print(self.args[0]) + r"\right)"
-        return body if exp is None else rf"{body}^{{{exp}}}"
 
 
 def over_rows(body):
