@@ -92,7 +92,7 @@ def stack_wide_reasons(doctree) -> int:
 WIDE_TABLE_COLUMNS = 5
 
 
-def _breakable_underscores(table) -> None:
+def _breakable_identifiers(table) -> None:
     r"""Let a long identifier in a table cell (``binary_cross_entropy_with_logits``, the
     claim id ``entropy.mutual-information-nonnegative``) break after an underscore, and
     in code also after a hyphen or a dot, where LaTeX would otherwise never break it."""
@@ -121,7 +121,7 @@ def fit_wide_tables(doctree) -> int:
 
     count = 0
     for table in list(doctree.findall(nodes.table)):
-        _breakable_underscores(table)
+        _breakable_identifiers(table)
         groups = list(table.findall(nodes.tgroup))
         if not groups:
             continue
